@@ -3,7 +3,24 @@
 
 #include <qkdnq/version.hpp>
 
+#include <qkdnq/simd/arch.hpp>
+#include <qkdnq/simd/gf2_words.hpp>
+
+#include <qkdnq/core/bit_vector.hpp>
 #include <qkdnq/core/bytes.hpp>
 #include <qkdnq/core/ct.hpp>
 #include <qkdnq/core/error.hpp>
+#include <qkdnq/core/random.hpp>
+#include <qkdnq/core/result.hpp>
 #include <qkdnq/core/secure_buffer.hpp>
+#include <qkdnq/core/strong_type.hpp>
+
+#include <qkdnq/hash/cshake.hpp>
+#include <qkdnq/hash/hkdf.hpp>
+#include <qkdnq/hash/hmac.hpp>
+#include <qkdnq/hash/keccak.hpp>
+#include <qkdnq/hash/kmac.hpp>
+#include <qkdnq/hash/sha2.hpp>
+#include <qkdnq/hash/sha3.hpp>
+#include <qkdnq/hash/shake.hpp>
+#include <qkdnq/hash/shake_drbg.hpp>

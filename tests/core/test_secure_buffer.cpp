@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <optional>
+#include <vector>
 
 // Replaced global allocation functions (a replaceable-function feature of C++), so the test can
 // look at a block at the moment it is handed back to the heap.
@@ -25,15 +27,16 @@ void inspect_before_free(void* p) noexcept {
 }
 }  // namespace
 
-void* operator new(std::size_t size) {
+// noinline: were malloc and free visible, GCC would warn that new and delete do not match.
+[[gnu::noinline]] void* operator new(std::size_t size) {
     if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
     throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept {
+[[gnu::noinline]] void operator delete(void* p) noexcept {
     inspect_before_free(p);
     std::free(p);
 }
-void operator delete(void* p, std::size_t) noexcept {
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept {
     inspect_before_free(p);
     std::free(p);
 }
@@ -47,11 +50,11 @@ TEST_CASE("secure_zero wipes memory", "[core][secure]") {
 }
 
 TEST_CASE("secure_bytes wipes its block before the heap gets it back", "[core][secure]") {
-    auto* bytes = new qkdnq::secure_bytes(256, 0xa5);
+    std::optional<qkdnq::secure_bytes> bytes(std::in_place, 256, std::uint8_t{0xa5});
     g_watched = bytes->data();
     g_watched_size = bytes->size();
     g_watched_freed = false;
-    delete bytes;
+    bytes.reset();
     REQUIRE(g_watched_freed);
     CHECK(g_watched_was_zero);
 
@@ -68,11 +71,11 @@ TEST_CASE("secure_bytes wipes its block before the heap gets it back", "[core][s
 }
 
 TEST_CASE("a plain std::vector does not wipe (so the test above can fail)", "[core][secure]") {
-    auto* bytes = new std::vector<std::uint8_t>(256, 0xa5);
+    std::optional<std::vector<std::uint8_t>> bytes(std::in_place, 256, std::uint8_t{0xa5});
     g_watched = bytes->data();
     g_watched_size = bytes->size();
     g_watched_freed = false;
-    delete bytes;
+    bytes.reset();
     REQUIRE(g_watched_freed);
     CHECK_FALSE(g_watched_was_zero);
 }
