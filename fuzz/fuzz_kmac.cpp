@@ -28,7 +28,7 @@ void check(fuzz_reader& in) {
 
     Kmac verifier(key, custom);
     verifier.update(message);
-    fuzz_check(verifier.verify(one), "KMAC verify accepts its own tag");
+    fuzz_check(verifier.verify(one) == (out_size >= 4), "KMAC verify accepts its own tag of 4 bytes or more");
     if (!one.empty()) {
         auto bad = one;
         bad[split % bad.size()] ^= static_cast<std::uint8_t>(1u << (split % 8));

@@ -82,13 +82,16 @@ public:
     }
 
     // Computes KMAC with L = 8 * tag.size() and compares it with `tag` in constant time;
-    // finalises the object. Throws `invalid_argument` if the tag is shorter than 4 bytes.
+    // finalises the object. A tag shorter than 4 bytes (32 bits) does not verify: the tag is
+    // received data, so a short one is a failed verification, as in hmac::verify.
     [[nodiscard]] bool verify(bytes_view tag)
         requires(!Xof)
     {
         if (m_done) throw_invalid_state(std::string(class_name) + "::verify", done_message());
         if (tag.size() < kmac_min_tag_size) {
-            throw_invalid_length(std::string(class_name) + "::verify", "tag", tag.size(), "at least 4 (32 bits)");
+            m_done = true;
+            m_sponge.wipe();
+            return false;
         }
         const std::uint64_t l_bits = sp800_185_bit_length(class_name, "verify", "tag", tag.size());
         finish(l_bits);
