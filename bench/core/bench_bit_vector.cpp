@@ -44,7 +44,7 @@ void BM_core_hamming_distance(benchmark::State& state) {
     for (auto _ : state) {
         std::uint64_t d = 0;
         if constexpr (Simd) {
-            d = qkdnq::simd::xor_popcount_words_simd<qkdnq::simd::arch>(a.data(), b.data(), n);
+            d = qkdnq::simd::xor_popcount_words_simd<qkdnq::simd::popcount_arch>(a.data(), b.data(), n);
         } else {
             d = qkdnq::simd::xor_popcount_words_scalar(a.data(), b.data(), n);
         }
@@ -64,13 +64,14 @@ void BM_core_parity_range(benchmark::State& state) {
 }
 
 const std::string simd_suffix = std::string("<") + qkdnq::simd::arch::name() + ">";
+const std::string popcount_suffix = std::string("<") + qkdnq::simd::popcount_arch::name() + ">";
 
 const int registered = [] {
     for (std::int64_t bytes : {1024, 131072, 1048576}) {
         benchmark::RegisterBenchmark("BM_core_xor_words<scalar>", BM_core_xor_words<false>)->Arg(bytes);
         benchmark::RegisterBenchmark(("BM_core_xor_words" + simd_suffix).c_str(), BM_core_xor_words<true>)->Arg(bytes);
         benchmark::RegisterBenchmark("BM_core_hamming_distance<scalar>", BM_core_hamming_distance<false>)->Arg(bytes);
-        benchmark::RegisterBenchmark(("BM_core_hamming_distance" + simd_suffix).c_str(), BM_core_hamming_distance<true>)
+        benchmark::RegisterBenchmark(("BM_core_hamming_distance" + popcount_suffix).c_str(), BM_core_hamming_distance<true>)
             ->Arg(bytes);
         benchmark::RegisterBenchmark("BM_core_parity_range", BM_core_parity_range)->Arg(bytes);
     }

@@ -163,7 +163,7 @@ TEST_CASE("simd gf2 kernels equal their scalar references on every tail length",
             qkdnq::simd::and_words_simd<qkdnq::simd::arch>(y2.data(), b.data(), n);
             REQUIRE(x1 == x2);
             REQUIRE(y1 == y2);
-            REQUIRE(qkdnq::simd::xor_popcount_words_simd<qkdnq::simd::arch>(a.data(), b.data(), n) ==
+            REQUIRE(qkdnq::simd::xor_popcount_words_simd<qkdnq::simd::popcount_arch>(a.data(), b.data(), n) ==
                     qkdnq::simd::xor_popcount_words_scalar(a.data(), b.data(), n));
             REQUIRE(qkdnq::simd::popcount_words(a.data(), n) == qkdnq::simd::popcount_words_scalar(a.data(), n));
         }

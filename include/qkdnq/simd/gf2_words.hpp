@@ -7,9 +7,11 @@
 
 #include <qkdnq/simd/arch.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 namespace qkdnq::simd {
 
@@ -60,21 +62,41 @@ inline void and_words_simd(std::uint64_t* dst, const std::uint64_t* src, std::si
     and_words_scalar(dst + i, src + i, n - i);
 }
 
-// xsimd 8.1 has no vector population count, so the SIMD kernels XOR a batch and count its lanes
-// with the scalar instruction (POPCNT); the XOR still runs a full vector at a time.
+// The architecture of the SWAR population count: `arch`, but 256-bit AVX2 vectors on AVX-512
+// targets, where GCC 12.2 warns falsely (maybe-uninitialized, GCC bug 105593) inside its AVX-512
+// shift intrinsics. CPUs with AVX512-VPOPCNTDQ skip the SWAR count altogether (see below).
+#if defined(__AVX2__)
+using popcount_arch = std::conditional_t<std::is_base_of_v<xsimd::avx512f, arch>, xsimd::avx2, arch>;
+#else
+using popcount_arch = arch;
+#endif
+
+// xsimd 8.1 has no vector population count, so the SIMD kernel counts with SWAR arithmetic in
+// every 64-bit lane (Hacker's Delight 5-1): per-byte counts are summed over up to 31 batches
+// (at most 248 per byte), then widened to 64-bit lanes and added up.
 template <class Arch>
 [[nodiscard]] inline std::uint64_t xor_popcount_words_simd(const std::uint64_t* a, const std::uint64_t* b,
                                                            std::size_t n) noexcept {
     using batch = xsimd::batch<std::uint64_t, Arch>;
     constexpr std::size_t lanes = batch::size;
-    alignas(64) std::uint64_t lane_words[lanes];
-    std::uint64_t count = 0;
+    const batch m1(0x5555555555555555u), m2(0x3333333333333333u), m4(0x0f0f0f0f0f0f0f0fu);
+    const batch m8(0x00ff00ff00ff00ffu), m16(0x0000ffff0000ffffu), m32(0x00000000ffffffffu);
+    batch total(std::uint64_t{0});
     std::size_t i = 0;
-    for (; i + lanes <= n; i += lanes) {
-        (batch::load_unaligned(a + i) ^ batch::load_unaligned(b + i)).store_aligned(lane_words);
-        for (std::size_t j = 0; j < lanes; ++j) count += static_cast<std::uint64_t>(std::popcount(lane_words[j]));
+    while (i + lanes <= n) {
+        const std::size_t batches = std::min<std::size_t>((n - i) / lanes, 31);
+        batch byte_counts(std::uint64_t{0});
+        for (std::size_t k = 0; k < batches; ++k, i += lanes) {
+            batch x = batch::load_unaligned(a + i) ^ batch::load_unaligned(b + i);
+            x = x - ((x >> 1) & m1);
+            x = (x & m2) + ((x >> 2) & m2);
+            byte_counts += (x + (x >> 4)) & m4;  // each byte: 0..8
+        }
+        const batch s16 = (byte_counts & m8) + ((byte_counts >> 8) & m8);
+        const batch s32 = (s16 & m16) + ((s16 >> 16) & m16);
+        total += (s32 & m32) + ((s32 >> 32) & m32);
     }
-    return count + xor_popcount_words_scalar(a + i, b + i, n - i);
+    return xsimd::hadd(total) + xor_popcount_words_scalar(a + i, b + i, n - i);
 }
 
 inline void xor_words(std::uint64_t* dst, const std::uint64_t* src, std::size_t n) noexcept {
@@ -99,11 +121,16 @@ inline void and_words(std::uint64_t* dst, const std::uint64_t* src, std::size_t 
 
 [[nodiscard]] inline std::uint64_t xor_popcount_words(const std::uint64_t* a, const std::uint64_t* b,
                                                       std::size_t n) noexcept {
+#if defined(__AVX512VPOPCNTDQ__)
+    // The compiler turns the scalar loop into VPOPCNTQ, which beats any SWAR count.
+    return xor_popcount_words_scalar(a, b, n);
+#else
     if constexpr (enabled) {
-        return xor_popcount_words_simd<arch>(a, b, n);
+        return xor_popcount_words_simd<popcount_arch>(a, b, n);
     } else {
         return xor_popcount_words_scalar(a, b, n);
     }
+#endif
 }
 
 }  // namespace qkdnq::simd
