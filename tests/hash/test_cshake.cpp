@@ -4,9 +4,11 @@
 #include <qkdnq/hash/cshake.hpp>
 #include <qkdnq/hash/shake.hpp>
 
-#include <support/vec_file.hpp>
+#include "support/vec_file.hpp"
 
 #include <catch2/catch.hpp>
+
+#include "support/chunking.hpp"
 
 #include <algorithm>
 #include <array>
@@ -175,17 +177,9 @@ TEMPLATE_TEST_CASE("cshake: incremental == one-shot over random chunkings", "[ha
     const auto expected = cshake<TestType>(message, out_size, name, custom);
 
     TestType x(name, custom);
-    for (std::size_t at = 0; at < message.size();) {
-        const std::size_t take = std::min(message.size() - at, std::uniform_int_distribution<std::size_t>(0, 200)(rng));
-        x.absorb(qkdnq::bytes_view(message).subspan(at, take));
-        at += take;
-    }
+    qkdnq::test::for_random_chunks(qkdnq::bytes_view(message), rng, 0, 200, [&](auto chunk) { x.absorb(chunk); });
     std::vector<std::uint8_t> got(out_size);
-    for (std::size_t at = 0; at < got.size();) {
-        const std::size_t take = std::min(got.size() - at, std::uniform_int_distribution<std::size_t>(0, 200)(rng));
-        x.squeeze(qkdnq::mutable_bytes(got).subspan(at, take));
-        at += take;
-    }
+    qkdnq::test::for_random_chunks(qkdnq::mutable_bytes(got), rng, 0, 200, [&](auto chunk) { x.squeeze(chunk); });
     INFO("seed " << seed);
     CHECK(got == expected);
 

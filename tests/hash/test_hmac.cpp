@@ -2,6 +2,7 @@
 #include <qkdnq/hash/sha2.hpp>
 #include <qkdnq/hash/sha3.hpp>
 
+#include "support/chunking.hpp"
 #include "support/vec_file.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,10 +21,7 @@ namespace {
 using qkdnq::bytes_view;
 using qkdnq::test::vec_record;
 
-template <class T>
-struct type_tag {
-    using type = T;
-};
+using qkdnq::test::type_tag;
 
 // Calls f(type_tag<Hash>{}) for the hash named in a section header ("HMAC-SHA2-256 1.0",
 // "HMAC-SHA-384", "HMAC-SHA3-512", ...); returns false for a name it does not know.

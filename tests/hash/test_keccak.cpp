@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/chunking.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -202,18 +204,10 @@ TEST_CASE("keccak_sponge: output independent of absorb and squeeze chunking", "[
     whole.squeeze(expected);
 
     qkdnq::detail::keccak_sponge<136> parts;
-    for (std::size_t at = 0; at < message.size();) {
-        const std::size_t take = std::min(message.size() - at, std::uniform_int_distribution<std::size_t>(0, 300)(rng));
-        parts.absorb(qkdnq::bytes_view(message).subspan(at, take));
-        at += take;
-    }
+    qkdnq::test::for_random_chunks(qkdnq::bytes_view(message), rng, 0, 300, [&](auto chunk) { parts.absorb(chunk); });
     parts.finish(qkdnq::detail::shake_suffix);
     std::vector<std::uint8_t> got(expected.size());
-    for (std::size_t at = 0; at < got.size();) {
-        const std::size_t take = std::min(got.size() - at, std::uniform_int_distribution<std::size_t>(0, 200)(rng));
-        parts.squeeze(qkdnq::mutable_bytes(got).subspan(at, take));
-        at += take;
-    }
+    qkdnq::test::for_random_chunks(qkdnq::mutable_bytes(got), rng, 0, 200, [&](auto chunk) { parts.squeeze(chunk); });
     INFO("seed " << seed << ", message " << message.size() << " bytes");
     CHECK(got == expected);
 }

@@ -4,9 +4,11 @@
 // every flipped tag bit, misuse throwing without writing output).
 #include <qkdnq/hash/kmac.hpp>
 
-#include <support/vec_file.hpp>
+#include "support/vec_file.hpp"
 
 #include <catch2/catch.hpp>
+
+#include "support/chunking.hpp"
 
 #include <algorithm>
 #include <array>
@@ -198,11 +200,7 @@ TEMPLATE_TEST_CASE("kmac: incremental == one-shot over random chunkings", "[hash
     const auto expected = kmac<TestType>(key, message, tag_size, custom);
 
     TestType m(key, custom);
-    for (std::size_t at = 0; at < message.size();) {
-        const std::size_t take = std::min(message.size() - at, std::uniform_int_distribution<std::size_t>(0, 200)(rng));
-        m.update(qkdnq::bytes_view(message).subspan(at, take));
-        at += take;
-    }
+    qkdnq::test::for_random_chunks(qkdnq::bytes_view(message), rng, 0, 200, [&](auto chunk) { m.update(chunk); });
     std::vector<std::uint8_t> got(tag_size);
     m.final(got);
     INFO("seed " << seed);
@@ -229,17 +227,9 @@ TEMPLATE_TEST_CASE("kmac_xof: output independent of update and squeeze chunking"
     const auto expected = kmac_xof<TestType>(key, message, out_size, custom);
 
     TestType x(key, custom);
-    for (std::size_t at = 0; at < message.size();) {
-        const std::size_t take = std::min(message.size() - at, std::uniform_int_distribution<std::size_t>(0, 200)(rng));
-        x.update(qkdnq::bytes_view(message).subspan(at, take));
-        at += take;
-    }
+    qkdnq::test::for_random_chunks(qkdnq::bytes_view(message), rng, 0, 200, [&](auto chunk) { x.update(chunk); });
     std::vector<std::uint8_t> got(out_size);
-    for (std::size_t at = 0; at < got.size();) {
-        const std::size_t take = std::min(got.size() - at, std::uniform_int_distribution<std::size_t>(0, 200)(rng));
-        x.squeeze(qkdnq::mutable_bytes(got).subspan(at, take));
-        at += take;
-    }
+    qkdnq::test::for_random_chunks(qkdnq::mutable_bytes(got), rng, 0, 200, [&](auto chunk) { x.squeeze(chunk); });
     INFO("seed " << seed);
     CHECK(got == expected);
     // KMACXOF output is a prefix-stable stream (right_encode(0)).

@@ -2,7 +2,8 @@
 // Monte Carlo chains, the 1 GiB long-message case streamed) and properties of the incremental API.
 #include <qkdnq/hash/sha3.hpp>
 
-#include <support/vec_file.hpp>
+#include "support/chunking.hpp"
+#include "support/vec_file.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -119,12 +120,7 @@ TEMPLATE_TEST_CASE("sha3: incremental == one-shot over random chunkings", "[hash
     const auto expected = TestType::hash(message);
 
     TestType h;
-    for (std::size_t at = 0; at < message.size();) {
-        const std::size_t take =
-            std::min(message.size() - at, std::uniform_int_distribution<std::size_t>(0, TestType::block_size + 9)(rng));
-        h.update(qkdnq::bytes_view(message).subspan(at, take));
-        at += take;
-    }
+    qkdnq::test::for_random_chunks(qkdnq::bytes_view(message), rng, 0, TestType::block_size + 9, [&](auto chunk) { h.update(chunk); });
     std::array<std::uint8_t, TestType::digest_size> digest{};
     h.final(digest);
     INFO("seed " << seed << ", length " << length);

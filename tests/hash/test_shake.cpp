@@ -2,7 +2,8 @@
 // revision: AFT) and properties of the absorb/squeeze API.
 #include <qkdnq/hash/shake.hpp>
 
-#include <support/vec_file.hpp>
+#include "support/chunking.hpp"
+#include "support/vec_file.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -133,19 +134,9 @@ TEMPLATE_TEST_CASE("shake: incremental == one-shot over random absorb and squeez
     const auto expected = xof_bytes<TestType>(message, out_size);
 
     TestType x;
-    for (std::size_t at = 0; at < message.size();) {
-        const std::size_t take =
-            std::min(message.size() - at, std::uniform_int_distribution<std::size_t>(0, TestType::rate + 9)(rng));
-        x.absorb(qkdnq::bytes_view(message).subspan(at, take));
-        at += take;
-    }
+    qkdnq::test::for_random_chunks(qkdnq::bytes_view(message), rng, 0, TestType::rate + 9, [&](auto chunk) { x.absorb(chunk); });
     std::vector<std::uint8_t> got(out_size);
-    for (std::size_t at = 0; at < got.size();) {
-        const std::size_t take =
-            std::min(got.size() - at, std::uniform_int_distribution<std::size_t>(0, TestType::rate + 9)(rng));
-        x.squeeze(qkdnq::mutable_bytes(got).subspan(at, take));
-        at += take;
-    }
+    qkdnq::test::for_random_chunks(qkdnq::mutable_bytes(got), rng, 0, TestType::rate + 9, [&](auto chunk) { x.squeeze(chunk); });
     INFO("seed " << seed << ", message " << message.size() << ", output " << out_size);
     CHECK(got == expected);
 }
