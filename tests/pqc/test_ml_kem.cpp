@@ -1,0 +1,221 @@
+// ML-KEM (FIPS 203): NIST ACVP known answers for ML-KEM-512/768/1024 and property tests.
+#include <qkdnq/hash/shake.hpp>
+#include <qkdnq/hash/shake_drbg.hpp>
+#include <qkdnq/pqc/ml_kem.hpp>
+
+#include <catch2/catch.hpp>
+
+#include "support/vec_file.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace {
+
+using qkdnq::test::vec_record;
+namespace mk = qkdnq::detail::ml_kem;
+
+const std::vector<vec_record>& vectors() {
+    static const std::vector<vec_record> records = qkdnq::test::read_vec_file("pqc/ml_kem_acvp.vec");
+    return records;
+}
+
+std::vector<const vec_record*> section(const std::string& name) {
+    std::vector<const vec_record*> out;
+    for (const auto& r : vectors()) {
+        if (r.section == name) out.push_back(&r);
+    }
+    return out;
+}
+
+template <class P>
+std::string set_name() {
+    return "ML-KEM-" + std::to_string(P::k == 2 ? 512 : P::k == 3 ? 768 : 1024);
+}
+
+std::vector<std::uint8_t> bytes_of(const std::uint8_t* p, std::size_t n) { return {p, p + n}; }
+
+template <class P>
+void run_acvp() {
+    const std::string name = set_name<P>();
+
+    SECTION("keyGen (Alg. 16)") {
+        const auto cases = section(name + "/keyGen");
+        REQUIRE(cases.size() == 10);
+        for (const auto* r : cases) {
+            INFO(r->where());
+            const auto d = r->hex("d"), z = r->hex("z");
+            std::array<std::uint8_t, P::ek_size> ek{};
+            std::array<std::uint8_t, P::dk_size> dk{};
+            P::keygen_internal(d, z, ek, dk);
+            CHECK(qkdnq::to_hex(ek) == qkdnq::to_hex(r->hex("ek")));
+            CHECK(qkdnq::to_hex(dk) == qkdnq::to_hex(r->hex("dk")));
+        }
+    }
+    SECTION("encapsulation (Alg. 17)") {
+        const auto cases = section(name + "/encapsulation");
+        REQUIRE(cases.size() == 10);
+        for (const auto* r : cases) {
+            INFO(r->where());
+            std::vector<std::uint8_t> c(P::ct_size);
+            const auto k = P::encaps_internal(r->hex("ek"), r->hex("m"), c);
+            CHECK(qkdnq::to_hex(c) == qkdnq::to_hex(r->hex("c")));
+            CHECK(qkdnq::to_hex(k.span()) == qkdnq::to_hex(r->hex("k")));
+        }
+    }
+    SECTION("decapsulation (Alg. 18), valid and modified ciphertexts") {
+        const auto cases = section(name + "/decapsulation");
+        REQUIRE(cases.size() == 10);
+        int valid = 0, modified = 0;
+        for (const auto* r : cases) {
+            INFO(r->where());
+            const auto k = P::decaps(r->hex("dk"), r->hex("c"));
+            CHECK(qkdnq::to_hex(k.span()) == qkdnq::to_hex(r->hex("k")));
+            if (r->text("reason") == "valid decapsulation") ++valid;
+            if (r->text("reason") == "modified ciphertext") ++modified;
+        }
+        CHECK(valid == 5);
+        CHECK(modified == 5);
+    }
+    SECTION("decapsulation key check (§7.3)") {
+        const auto cases = section(name + "/decapsulationKeyCheck");
+        REQUIRE(cases.size() == 10);
+        int failing = 0;
+        for (const auto* r : cases) {
+            INFO(r->where());
+            const bool expected = r->text("testPassed") == "true";
+            failing += expected ? 0 : 1;
+            CHECK(P::check_decapsulation_key(r->hex("dk")) == expected);
+        }
+        CHECK(failing > 0);
+        CHECK(failing < 10);
+    }
+    SECTION("encapsulation key check (§7.2)") {
+        const auto cases = section(name + "/encapsulationKeyCheck");
+        REQUIRE(cases.size() == 10);
+        int failing = 0;
+        for (const auto* r : cases) {
+            INFO(r->where());
+            const bool expected = r->text("testPassed") == "true";
+            failing += expected ? 0 : 1;
+            CHECK(P::check_encapsulation_key(r->hex("ek")) == expected);
+        }
+        CHECK(failing > 0);
+        CHECK(failing < 10);
+    }
+    SECTION("decapsulation with a seed-format key (KeyGen_internal then Decaps_internal)") {
+        const auto cases = section(name + "/decapsulation_seed");
+        REQUIRE(cases.size() == 10);
+        for (const auto* r : cases) {
+            INFO(r->where());
+            std::array<std::uint8_t, P::ek_size> ek{};
+            std::array<std::uint8_t, P::dk_size> dk{};
+            P::keygen_internal(r->hex("d"), r->hex("z"), ek, dk);
+            const auto k = P::decaps_internal(dk, r->hex("c"));
+            CHECK(qkdnq::to_hex(k.span()) == qkdnq::to_hex(r->hex("k")));
+        }
+    }
+}
+
+template <class P>
+void run_properties(std::uint64_t seed) {
+    qkdnq::shake_drbg rng(seed);
+    std::array<std::uint8_t, P::ek_size> ek{};
+    std::array<std::uint8_t, P::dk_size> dk{};
+    std::array<std::uint8_t, P::ct_size> c{};
+    for (int round = 0; round < 8; ++round) {
+        P::keygen(ek, dk, rng);
+        REQUIRE(P::check_encapsulation_key(ek));
+        REQUIRE(P::check_decapsulation_key(dk));
+        const auto k1 = P::encaps(ek, c, rng);
+        const auto k2 = P::decaps(dk, c);
+        REQUIRE(qkdnq::to_hex(k1.span()) == qkdnq::to_hex(k2.span()));
+
+        // A flipped ciphertext bit gives J(z || c') = SHAKE256(z || c', 32) (Alg. 18, L7-11).
+        const auto bit = qkdnq::random_below(rng, 8 * P::ct_size);
+        auto c_bad = c;
+        c_bad[bit / 8] = static_cast<std::uint8_t>(c_bad[bit / 8] ^ (1u << (bit % 8)));
+        const auto k3 = P::decaps(dk, c_bad);
+        std::vector<std::uint8_t> jin(dk.end() - 32, dk.end());
+        jin.insert(jin.end(), c_bad.begin(), c_bad.end());
+        std::array<std::uint8_t, 32> j{};
+        qkdnq::shake256::hash(jin, j);
+        REQUIRE(qkdnq::to_hex(k3.span()) == qkdnq::to_hex(j));
+        REQUIRE(qkdnq::to_hex(k3.span()) != qkdnq::to_hex(k1.span()));
+    }
+    // Dynamic spans of the wrong length are programmer errors.
+    std::vector<std::uint8_t> short_ek(P::ek_size - 1), short_c(P::ct_size);
+    CHECK_THROWS_AS(P::encaps(short_ek, short_c, rng), qkdnq::invalid_argument);
+    CHECK_THROWS_AS(P::check_encapsulation_key(short_ek), qkdnq::invalid_argument);
+    CHECK_THROWS_AS(P::decaps(bytes_of(dk.data(), P::dk_size), bytes_of(c.data(), P::ct_size - 1)),
+                    qkdnq::invalid_argument);
+}
+
+}  // namespace
+
+TEST_CASE("ML-KEM-512 ACVP", "[pqc][kat]") { run_acvp<qkdnq::ml_kem_512>(); }
+TEST_CASE("ML-KEM-768 ACVP", "[pqc][kat]") { run_acvp<qkdnq::ml_kem_768>(); }
+TEST_CASE("ML-KEM-1024 ACVP", "[pqc][kat]") { run_acvp<qkdnq::ml_kem_1024>(); }
+
+TEST_CASE("ML-KEM vector file holds exactly the expected cases", "[pqc][kat]") {
+    CHECK(vectors().size() == 180);  // 6 groups x 10 cases x 3 parameter sets
+}
+
+TEST_CASE("ML-KEM round trip and implicit rejection", "[pqc][property]") {
+    const auto seed = GENERATE(take(3, random(std::uint64_t{1}, std::uint64_t{1} << 62)));
+    run_properties<qkdnq::ml_kem_512>(seed);
+    run_properties<qkdnq::ml_kem_768>(seed);
+    run_properties<qkdnq::ml_kem_1024>(seed);
+}
+
+TEST_CASE("NTT then inverse NTT is the identity", "[pqc][property]") {
+    // FIPS 203 Alg. 10 includes the factor 128^-1 = 3303, so no scaling remains.
+    qkdnq::shake_drbg rng(std::uint64_t{203});
+    for (int round = 0; round < 100; ++round) {
+        mk::poly f;
+        for (auto& x : f.c) x = static_cast<std::uint16_t>(qkdnq::random_below(rng, mk::q));
+        const mk::poly g = mk::ntt_inverse(mk::ntt(f));
+        REQUIRE(f.c == g.c);
+    }
+}
+
+TEST_CASE("NTT multiplication is negacyclic convolution", "[pqc][property]") {
+    qkdnq::shake_drbg rng(std::uint64_t{7});
+    mk::poly a, b;
+    for (auto& x : a.c) x = static_cast<std::uint16_t>(qkdnq::random_below(rng, mk::q));
+    for (auto& x : b.c) x = static_cast<std::uint16_t>(qkdnq::random_below(rng, mk::q));
+    std::array<std::int64_t, mk::n> ref{};
+    for (std::size_t i = 0; i < mk::n; ++i) {
+        for (std::size_t j = 0; j < mk::n; ++j) {
+            const std::int64_t p = std::int64_t{a.c[i]} * b.c[j];
+            if (i + j < mk::n) ref[i + j] += p; else ref[i + j - mk::n] -= p;
+        }
+    }
+    const mk::poly c = mk::ntt_inverse(mk::multiply_ntts(mk::ntt(a), mk::ntt(b)));
+    for (std::size_t i = 0; i < mk::n; ++i) {
+        REQUIRE(c.c[i] == static_cast<std::uint16_t>(((ref[i] % 3329) + 3329) % 3329));
+    }
+}
+
+TEST_CASE("Compress and Decompress match FIPS 203 §4.2.1 exactly", "[pqc][property]") {
+    for (unsigned d : {1u, 4u, 5u, 10u, 11u}) {
+        for (std::uint32_t x = 0; x < mk::q; ++x) {
+            // round((2^d / q) x) mod 2^d, with round-half-up, by exact integer division.
+            const std::uint32_t expected = (((x << d) * 2 + mk::q) / (2 * mk::q)) & ((1u << d) - 1);
+            REQUIRE(mk::compress(static_cast<std::uint16_t>(x), d) == expected);
+        }
+        for (std::uint32_t y = 0; y < (1u << d); ++y) {
+            const std::uint32_t expected = (y * mk::q * 2 + (1u << d)) / (2u << d);
+            REQUIRE(mk::decompress(static_cast<std::uint16_t>(y), d) == expected);
+        }
+    }
+    // The multiply-and-shift division used by compress is exact on its whole input range.
+    for (std::uint64_t num = 0; num < (std::uint64_t{1} << 23); ++num) {
+        if (((num * 2580335u) >> 33) != num / mk::q) FAIL("division by q wrong at " << num);
+    }
+    for (std::uint32_t x = 0; x < mk::q * mk::q; x += 7) {
+        if (mk::barrett_reduce(x) != x % mk::q) FAIL("barrett_reduce wrong at " << x);
+    }
+}
