@@ -24,3 +24,5 @@
 #include <qkdnq/hash/sha3.hpp>
 #include <qkdnq/hash/shake.hpp>
 #include <qkdnq/hash/shake_drbg.hpp>
+
+#include <qkdnq/pqc/ml_kem.hpp>
