@@ -213,3 +213,37 @@ TEST_CASE("Compress and Decompress match FIPS 203 §4.2.1 exactly", "[pqc][prope
         if (mk::barrett_reduce(x) != x % mk::q) FAIL("barrett_reduce wrong at " << x);
     }
 }
+
+TEST_CASE("Word-wise SamplePolyCBD equals Alg. 8 bit by bit", "[pqc][property]") {
+    qkdnq::shake_drbg rng(std::uint64_t{8});
+    for (int round = 0; round < 200; ++round) {
+        std::array<std::uint8_t, 64 * 3> bytes{};
+        rng.fill(bytes);
+        if (round == 0) bytes.fill(0xff);  // every x = eta, every y = eta
+        if (round == 1) bytes.fill(0x0f);
+        const auto two = std::span<const std::uint8_t, 128>(bytes.data(), 128);
+        const auto three = std::span<const std::uint8_t, 192>(bytes);
+        REQUIRE(mk::sample_poly_cbd<2>(two).c == mk::sample_poly_cbd_bitwise<2>(two).c);
+        REQUIRE(mk::sample_poly_cbd<3>(three).c == mk::sample_poly_cbd_bitwise<3>(three).c);
+    }
+}
+
+TEST_CASE("ByteEncode12 and ByteDecode12 match the generic bit packing", "[pqc][property]") {
+    qkdnq::shake_drbg rng(std::uint64_t{12});
+    for (int round = 0; round < 50; ++round) {
+        std::array<std::uint8_t, 384> bytes{};
+        rng.fill(bytes);
+        mk::poly f;
+        mk::byte_decode<12>(bytes, f.c);
+        for (std::size_t i = 0; i < mk::n; ++i) {  // 12-bit little-endian fields, reduced mod q
+            std::uint32_t v = 0;
+            for (std::size_t b = 0; b < 12; ++b) v |= ((bytes[(12 * i + b) / 8] >> ((12 * i + b) % 8)) & 1u) << b;
+            REQUIRE(f.c[i] == v % mk::q);
+        }
+        std::array<std::uint8_t, 384> again{};
+        mk::byte_encode<12>(f.c, again);
+        mk::poly g;
+        mk::byte_decode<12>(again, g.c);
+        REQUIRE(f.c == g.c);
+    }
+}

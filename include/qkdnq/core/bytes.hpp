@@ -32,6 +32,10 @@ using mutable_bytes = std::span<std::uint8_t>;
     return (std::uint64_t{load_be32(p)} << 32) | load_be32(p + 4);
 }
 
+[[nodiscard]] constexpr std::uint32_t load_le32(const std::uint8_t* p) noexcept {
+    return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) | (std::uint32_t{p[3]} << 24);
+}
+
 [[nodiscard]] constexpr std::uint64_t load_le64(const std::uint8_t* p) noexcept {
     std::uint64_t value = 0;
     for (int i = 7; i >= 0; --i) {

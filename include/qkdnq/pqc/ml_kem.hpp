@@ -1,6 +1,8 @@
 // ML-KEM (FIPS 203): key generation, encapsulation and decapsulation for ML-KEM-512/768/1024.
 //
-// Scalar reference implementation, constant time by construction (see pqc/crystals/ml_kem_poly.hpp).
+// Constant time by construction. The polynomial arithmetic runs on xsimd kernels
+// (pqc/crystals/ml_kem_simd.hpp) or on the scalar references (pqc/crystals/ml_kem_poly.hpp) with
+// QKDNQ_FORCE_SCALAR; both give identical results.
 //
 //   std::array<std::uint8_t, qkdnq::ml_kem_768::ek_size> ek;
 //   std::array<std::uint8_t, qkdnq::ml_kem_768::dk_size> dk;
@@ -26,6 +28,7 @@
 #include <qkdnq/core/secure_buffer.hpp>
 #include <qkdnq/hash/sha3.hpp>
 #include <qkdnq/hash/shake.hpp>
+#include <qkdnq/pqc/crystals/ml_kem_backend.hpp>
 #include <qkdnq/pqc/crystals/ml_kem_poly.hpp>
 
 #include <array>
@@ -37,7 +40,9 @@
 namespace qkdnq {
 
 // ML-KEM with module rank K (FIPS 203 §8, Table 2). All operations are static members.
-template <int K>
+// `Backend` picks the polynomial kernels (pqc/crystals/ml_kem_backend.hpp); every backend gives
+// the same results, so it matters for speed and for differential tests only.
+template <int K, class Backend = detail::ml_kem::default_backend>
 struct ml_kem_params {
     static_assert(K == 2 || K == 3 || K == 4, "ML-KEM is defined for k = 2, 3, 4");
 
@@ -268,18 +273,18 @@ struct ml_kem_params {
         poly_ntt_vec s_hat, e_hat;
         for (std::size_t i = 0; i < k; ++i) {  // L8-11
             poly s = detail::ml_kem::sample_cbd_prf<eta1>(sigma, nonce++);
-            s_hat[i] = detail::ml_kem::ntt(s);  // L16
+            s_hat[i] = Backend::ntt(s);  // L16
             secure_zero(&s, sizeof s);
         }
         for (std::size_t i = 0; i < k; ++i) {  // L12-15
             poly e = detail::ml_kem::sample_cbd_prf<eta1>(sigma, nonce++);
-            e_hat[i] = detail::ml_kem::ntt(e);  // L17
+            e_hat[i] = Backend::ntt(e);  // L17
             secure_zero(&e, sizeof e);
         }
         for (std::size_t i = 0; i < k; ++i) {  // L18: t_hat = A_hat o s_hat + e_hat
             poly_ntt t = e_hat[i];
             for (std::size_t j = 0; j < k; ++j) {
-                detail::ml_kem::add_to(t, detail::ml_kem::multiply_ntts(sample_a(rho, i, j), s_hat[j]));
+                Backend::add_to(t, Backend::multiply_ntts(sample_a(rho, i, j), s_hat[j]));
             }
             // L19: ek_PKE = ByteEncode12(t_hat) || rho
             detail::ml_kem::byte_encode<12>(t.c, std::span<std::uint8_t, 384>(ek.data() + 384 * i, 384));
@@ -307,7 +312,7 @@ struct ml_kem_params {
         poly_vec e1;
         for (std::size_t i = 0; i < k; ++i) {  // L9-12
             poly y = detail::ml_kem::sample_cbd_prf<eta1>(r, nonce++);
-            y_hat[i] = detail::ml_kem::ntt(y);  // L18
+            y_hat[i] = Backend::ntt(y);  // L18
             secure_zero(&y, sizeof y);
         }
         for (std::size_t i = 0; i < k; ++i) e1[i] = detail::ml_kem::sample_cbd_prf<eta2>(r, nonce++);  // L13-16
@@ -316,10 +321,10 @@ struct ml_kem_params {
         for (std::size_t i = 0; i < k; ++i) {  // L19: u = NTT^-1(A_hat^T o y_hat) + e1
             poly_ntt acc;
             for (std::size_t j = 0; j < k; ++j) {
-                detail::ml_kem::add_to(acc, detail::ml_kem::multiply_ntts(sample_a(rho, j, i), y_hat[j]));
+                Backend::add_to(acc, Backend::multiply_ntts(sample_a(rho, j, i), y_hat[j]));
             }
-            poly u = detail::ml_kem::ntt_inverse(acc);
-            detail::ml_kem::add_to(u, e1[i]);
+            poly u = Backend::ntt_inverse(acc);
+            Backend::add_to(u, e1[i]);
             for (auto& x : u.c) x = detail::ml_kem::compress(x, du);  // L22: c1 = ByteEncode_du(Compress_du(u))
             detail::ml_kem::byte_encode<du>(u.c, std::span<std::uint8_t, 32 * du>(c.data() + 32 * du * i, 32 * du));
             secure_zero(&u, sizeof u);
@@ -331,10 +336,10 @@ struct ml_kem_params {
         for (auto& x : mu.c) x = detail::ml_kem::decompress(x, 1);
 
         poly_ntt acc;  // L21: v = NTT^-1(t_hat^T o y_hat) + e2 + mu
-        for (std::size_t j = 0; j < k; ++j) detail::ml_kem::add_to(acc, detail::ml_kem::multiply_ntts(t_hat[j], y_hat[j]));
-        poly v = detail::ml_kem::ntt_inverse(acc);
-        detail::ml_kem::add_to(v, e2);
-        detail::ml_kem::add_to(v, mu);
+        for (std::size_t j = 0; j < k; ++j) Backend::add_to(acc, Backend::multiply_ntts(t_hat[j], y_hat[j]));
+        poly v = Backend::ntt_inverse(acc);
+        Backend::add_to(v, e2);
+        Backend::add_to(v, mu);
         for (auto& x : v.c) x = detail::ml_kem::compress(x, dv);  // L23: c2 = ByteEncode_dv(Compress_dv(v))
         detail::ml_kem::byte_encode<dv>(v.c, std::span<std::uint8_t, 32 * dv>(c.data() + ct_u_size, 32 * dv));
 
@@ -356,14 +361,14 @@ struct ml_kem_params {
             for (auto& x : u.c) x = detail::ml_kem::decompress(x, du);
             poly_ntt s_hat;  // L5: s_hat = ByteDecode12(dk_PKE)
             detail::ml_kem::byte_decode<12>(std::span<const std::uint8_t, 384>(dk_pke.data() + 384 * i, 384), s_hat.c);
-            detail::ml_kem::add_to(acc, detail::ml_kem::multiply_ntts(s_hat, detail::ml_kem::ntt(u)));
+            Backend::add_to(acc, Backend::multiply_ntts(s_hat, Backend::ntt(u)));
             secure_zero(&s_hat, sizeof s_hat);
         }
         poly w;  // L4: v' = Decompress_dv(ByteDecode_dv(c2))
         detail::ml_kem::byte_decode<dv>(std::span<const std::uint8_t, 32 * dv>(c.data() + ct_u_size, 32 * dv), w.c);
         for (auto& x : w.c) x = detail::ml_kem::decompress(x, dv);
-        poly su = detail::ml_kem::ntt_inverse(acc);
-        detail::ml_kem::sub_from(w, su);  // L6: w = v' - NTT^-1(s_hat^T o NTT(u'))
+        poly su = Backend::ntt_inverse(acc);
+        Backend::sub_from(w, su);  // L6: w = v' - NTT^-1(s_hat^T o NTT(u'))
         for (auto& x : w.c) x = detail::ml_kem::compress(x, 1);  // L7: m = ByteEncode1(Compress1(w))
         detail::ml_kem::byte_encode<1>(w.c, m);
         secure_zero(&acc, sizeof acc);

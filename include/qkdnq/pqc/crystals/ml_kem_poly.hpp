@@ -3,8 +3,8 @@
 // Scalar reference code. Coefficients are kept fully reduced in [0, q) as std::uint16_t.
 // Constant time by construction: products are reduced with Barrett reduction, conditional
 // subtractions use masks (qkdnq::ct), Compress divides by q through a multiply-and-shift,
-// and no secret value selects a branch or a memory index. Only SampleNTT (Alg. 7) branches,
-// on bytes derived from the public seed rho.
+// and no secret value selects a branch or a memory index. Only SampleNTT (Alg. 7) depends on
+// its input, in how many blocks it squeezes, and that input comes from the public seed rho.
 #pragma once
 
 #include <qkdnq/core/bytes.hpp>
@@ -12,6 +12,7 @@
 #include <qkdnq/core/secure_buffer.hpp>
 #include <qkdnq/hash/shake.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -177,6 +178,15 @@ inline void sub_from(P& f, const P& g) noexcept {
 template <unsigned D>
 inline void byte_encode(const std::array<std::uint16_t, n>& f, std::span<std::uint8_t, 32 * D> out) noexcept {
     static_assert(D >= 1 && D <= 12);
+    if constexpr (D == 12) {  // two coefficients per three bytes
+        for (std::size_t i = 0; i < n / 2; ++i) {
+            const std::uint32_t a = f[2 * i], b = f[2 * i + 1];
+            out[3 * i] = static_cast<std::uint8_t>(a);
+            out[3 * i + 1] = static_cast<std::uint8_t>((a >> 8) | (b << 4));
+            out[3 * i + 2] = static_cast<std::uint8_t>(b >> 4);
+        }
+        return;
+    }
     std::uint64_t acc = 0;
     unsigned bits = 0;
     std::size_t o = 0;
@@ -195,6 +205,14 @@ inline void byte_encode(const std::array<std::uint16_t, n>& f, std::span<std::ui
 template <unsigned D>
 inline void byte_decode(std::span<const std::uint8_t, 32 * D> in, std::array<std::uint16_t, n>& f) noexcept {
     static_assert(D >= 1 && D <= 12);
+    if constexpr (D == 12) {  // two coefficients per three bytes, each reduced mod q (< 4096 < 2q)
+        for (std::size_t i = 0; i < n / 2; ++i) {
+            const std::uint32_t b0 = in[3 * i], b1 = in[3 * i + 1], b2 = in[3 * i + 2];
+            f[2 * i] = csubq(b0 | ((b1 & 0x0f) << 8));
+            f[2 * i + 1] = csubq((b1 >> 4) | (b2 << 4));
+        }
+        return;
+    }
     std::uint64_t acc = 0;
     unsigned bits = 0;
     std::size_t b = 0;
@@ -217,30 +235,77 @@ inline void byte_decode(std::span<const std::uint8_t, 32 * D> in, std::array<std
 // ---------------------------------------------------------------------------------------------
 // Sampling (FIPS 203 §4.2.2)
 
+// Alg. 7 L5-13 on one block of XOF output: appends the accepted 12-bit values to a.c[j...]
+// and returns the new count. Each candidate is written unconditionally and kept by advancing j,
+// so the loop has no data-dependent branch; `a` has two spare slots for the last writes.
+struct sample_ntt_buffer {
+    std::array<std::uint16_t, n + 2> c{};
+};
+inline std::size_t sample_ntt_block(bytes_view block, sample_ntt_buffer& a, std::size_t j) noexcept {
+    for (std::size_t p = 0; p + 3 <= block.size() && j < n; p += 3) {  // L5: C = 3 bytes
+        const std::uint32_t d1 = block[p] | ((block[p + 1] & 0x0fu) << 8);  // L6
+        const std::uint32_t d2 = (block[p + 1] >> 4) | (std::uint32_t{block[p + 2]} << 4);  // L7
+        a.c[j] = static_cast<std::uint16_t>(d1);
+        j += d1 < q;  // L8-10
+        a.c[j] = static_cast<std::uint16_t>(d2);
+        j += (d2 < q) & (j < n);  // L11-13
+    }
+    return j;
+}
+
 // FIPS 203, Alg. 7 (SampleNTT): rejection sampling from SHAKE128(rho || j || i). `seed` is the
-// 34-byte B. Branches only on public data.
+// 34-byte B. Data-dependent only in the number of blocks squeezed (public: rho is public).
 [[nodiscard]] inline poly_ntt sample_ntt(std::span<const std::uint8_t, 34> seed) {
     shake128 xof;
     xof.absorb(seed);  // L2-3
-    poly_ntt a;
+    sample_ntt_buffer a;
     std::size_t j = 0;
-    std::array<std::uint8_t, shake128::rate> block{};
+    std::array<std::uint8_t, 3 * shake128::rate> blocks{};  // three blocks are usually enough
+    xof.squeeze(blocks);
+    j = sample_ntt_block(blocks, a, j);
     while (j < n) {  // L4
-        xof.squeeze(block);
-        for (std::size_t p = 0; p + 3 <= block.size() && j < n; p += 3) {  // L5: C = 3 bytes
-            const std::uint16_t d1 = static_cast<std::uint16_t>(block[p] | ((block[p + 1] & 0x0f) << 8));  // L6
-            const std::uint16_t d2 = static_cast<std::uint16_t>((block[p + 1] >> 4) | (block[p + 2] << 4));  // L7
-            if (d1 < q) a.c[j++] = d1;            // L8-10
-            if (d2 < q && j < n) a.c[j++] = d2;   // L11-13
-        }
+        xof.squeeze(std::span<std::uint8_t>(blocks).first(shake128::rate));
+        j = sample_ntt_block(std::span<const std::uint8_t>(blocks).first(shake128::rate), a, j);
     }
-    return a;
+    poly_ntt out;
+    std::copy_n(a.c.begin(), n, out.c.begin());
+    return out;
 }
 
-// FIPS 203, Alg. 8 (SamplePolyCBD_eta) on 64 eta bytes. Constant time.
+// FIPS 203, Alg. 8 (SamplePolyCBD_eta) on 64 eta bytes. Constant time. The bit sums of
+// L3-4 are done for a whole word at once: for eta = 2, four bytes give eight coefficients (the
+// 2-bit fields of (t & 0x55..) + ((t >> 1) & 0x55..) are x, y, x, y, ...); for eta = 3, three
+// bytes give four (3-bit fields of three masked shifts by 0x249249).
 template <unsigned Eta>
 [[nodiscard]] inline poly sample_poly_cbd(std::span<const std::uint8_t, 64 * Eta> bytes) noexcept {
     static_assert(Eta == 2 || Eta == 3);
+    poly f;
+    if constexpr (Eta == 2) {
+        for (std::size_t w = 0; w < n / 8; ++w) {
+            const std::uint32_t t = load_le32(bytes.data() + 4 * w);
+            const std::uint32_t d = (t & 0x55555555u) + ((t >> 1) & 0x55555555u);
+            for (std::size_t j = 0; j < 8; ++j) {
+                const std::uint32_t x = (d >> (4 * j)) & 3u, y = (d >> (4 * j + 2)) & 3u;  // L3-4
+                f.c[8 * w + j] = csubq(x + q - y);                                         // L5
+            }
+        }
+    } else {
+        for (std::size_t w = 0; w < n / 4; ++w) {
+            const std::uint8_t* p = bytes.data() + 3 * w;
+            const std::uint32_t t = std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16);
+            const std::uint32_t d = (t & 0x249249u) + ((t >> 1) & 0x249249u) + ((t >> 2) & 0x249249u);
+            for (std::size_t j = 0; j < 4; ++j) {
+                const std::uint32_t x = (d >> (6 * j)) & 7u, y = (d >> (6 * j + 3)) & 7u;  // L3-4
+                f.c[4 * w + j] = csubq(x + q - y);                                         // L5
+            }
+        }
+    }
+    return f;
+}
+
+// The bit-by-bit form of Alg. 8, kept as the reference for the tests.
+template <unsigned Eta>
+[[nodiscard]] inline poly sample_poly_cbd_bitwise(std::span<const std::uint8_t, 64 * Eta> bytes) noexcept {
     poly f;
     auto bit = [&](std::size_t i) -> std::uint32_t { return (std::uint32_t{bytes[i / 8]} >> (i % 8)) & 1u; };
     for (std::size_t i = 0; i < n; ++i) {
