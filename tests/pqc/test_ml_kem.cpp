@@ -247,3 +247,68 @@ TEST_CASE("ByteEncode12 and ByteDecode12 match the generic bit packing", "[pqc][
         REQUIRE(f.c == g.c);
     }
 }
+
+namespace {
+
+template <class P>
+void run_typed_api() {
+    qkdnq::shake_drbg rng(std::uint64_t{77});
+    auto [ek, dk] = P::generate_key_pair(rng);
+    auto [c, k1] = P::encapsulate(ek, rng);
+    const auto k2 = P::decapsulate(dk, c);
+    CHECK(qkdnq::ct::equal(k1.span(), k2.span()));
+
+    // The typed objects round-trip through their fixed-extent encodings.
+    auto ek2 = P::encapsulation_key::from_bytes(ek.bytes());
+    REQUIRE(ek2.ok());
+    CHECK(qkdnq::to_hex(ek2->bytes()) == qkdnq::to_hex(ek.bytes()));
+    auto dk2 = P::decapsulation_key::from_bytes(dk.bytes());
+    REQUIRE(dk2.ok());
+    const auto c2 = P::ciphertext::from_bytes(c.bytes());
+    CHECK(qkdnq::ct::equal(P::decapsulate(*dk2, c2).span(), k1.span()));
+
+    // Seed-format keys: d || z gives the same keys as KeyGen_internal(d, z).
+    std::array<std::uint8_t, 64> seed{};
+    rng.fill(seed);
+    const auto pair = P::key_pair_from_seed(seed);
+    std::array<std::uint8_t, P::ek_size> ek_bytes{};
+    std::array<std::uint8_t, P::dk_size> dk_bytes{};
+    P::keygen_internal(std::span<const std::uint8_t, 32>(seed.data(), 32),
+                       std::span<const std::uint8_t, 32>(seed.data() + 32, 32), ek_bytes, dk_bytes);
+    CHECK(qkdnq::to_hex(pair.ek.bytes()) == qkdnq::to_hex(ek_bytes));
+    CHECK(qkdnq::to_hex(pair.dk.bytes()) == qkdnq::to_hex(dk_bytes));
+
+    // §7.2: a coefficient equal to q (0xd01 in the first 12 bits) is malformed.
+    std::vector<std::uint8_t> bad_ek(ek.bytes().begin(), ek.bytes().end());
+    bad_ek[0] = 0x01;
+    bad_ek[1] = static_cast<std::uint8_t>((bad_ek[1] & 0xf0) | 0x0d);
+    const auto rejected = P::encapsulation_key::from_bytes(bad_ek);
+    REQUIRE_FALSE(rejected.ok());
+    CHECK(rejected.error() == qkdnq::status::malformed_message);
+    CHECK_THROWS_AS(rejected.value(), qkdnq::invalid_state);
+
+    // §7.3: a changed H(ek) fails the hash check.
+    std::vector<std::uint8_t> bad_dk(dk.bytes().begin(), dk.bytes().end());
+    bad_dk[P::dk_pke_size + P::ek_size] ^= 1;
+    const auto rejected_dk = P::decapsulation_key::from_bytes(bad_dk);
+    REQUIRE_FALSE(rejected_dk.ok());
+    CHECK(rejected_dk.error() == qkdnq::status::verification_failed);
+
+    // Wrong lengths are programmer errors.
+    for (std::size_t extra : {std::size_t{1}, std::size_t{0} - 1}) {  // one byte too long, too short
+        CHECK_THROWS_AS(P::encapsulation_key::from_bytes(std::vector<std::uint8_t>(P::ek_size + extra)),
+                        qkdnq::invalid_argument);
+        CHECK_THROWS_AS(P::decapsulation_key::from_bytes(std::vector<std::uint8_t>(P::dk_size + extra)),
+                        qkdnq::invalid_argument);
+        CHECK_THROWS_AS(P::ciphertext::from_bytes(std::vector<std::uint8_t>(P::ct_size + extra)),
+                        qkdnq::invalid_argument);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("ML-KEM typed objects: key pairs, encapsulation, checked parsing", "[pqc][api]") {
+    run_typed_api<qkdnq::ml_kem_512>();
+    run_typed_api<qkdnq::ml_kem_768>();
+    run_typed_api<qkdnq::ml_kem_1024>();
+}

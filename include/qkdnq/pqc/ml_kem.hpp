@@ -4,17 +4,19 @@
 // (pqc/crystals/ml_kem_simd.hpp) or on the scalar references (pqc/crystals/ml_kem_poly.hpp) with
 // QKDNQ_FORCE_SCALAR; both give identical results.
 //
-//   std::array<std::uint8_t, qkdnq::ml_kem_768::ek_size> ek;
-//   std::array<std::uint8_t, qkdnq::ml_kem_768::dk_size> dk;
-//   qkdnq::ml_kem_768::keygen(ek, dk, rng);                       // FIPS 203 Alg. 19
-//   std::array<std::uint8_t, qkdnq::ml_kem_768::ct_size> c;
-//   auto k1 = qkdnq::ml_kem_768::encaps(ek, c, rng);              // Alg. 20
-//   auto k2 = qkdnq::ml_kem_768::decaps(dk, c);                   // Alg. 21, k1 == k2
+//   auto [ek, dk] = qkdnq::ml_kem_768::generate_key_pair(rng);          // FIPS 203 Alg. 19
+//   auto [c, k1] = qkdnq::ml_kem_768::encapsulate(ek, rng);             // Alg. 20
+//   auto k2 = qkdnq::ml_kem_768::decapsulate(dk, c);                    // Alg. 21, k1 == k2
+//   auto peer = qkdnq::ml_kem_768::encapsulation_key::from_bytes(bytes); // §7.2 check
+//   if (!peer) { /* peer.error() == qkdnq::status::malformed_message */ }
 //
-// Byte strings are fixed-extent spans. Each operation also has an overload taking dynamic spans
-// (any contiguous byte container), which throws `qkdnq::invalid_argument` on a wrong length.
+// The typed objects (encapsulation_key, decapsulation_key, ciphertext, shared_secret) hold
+// fixed-size encodings; keys are checked (§7.2, §7.3) when made from bytes. Underneath, every
+// algorithm is also available on byte spans, with fixed extents (std::array) or dynamic ones
+// (any contiguous byte container; a wrong length throws `qkdnq::invalid_argument`):
+// keygen/keygen_internal, encaps/encaps_internal, decaps/decaps_internal.
 //
-// Input checks (FIPS 203 §7): `encaps` does not check its key; call
+// Input checks on the span API (FIPS 203 §7): `encaps` does not check its key; call
 // `check_encapsulation_key` (§7.2) on an encapsulation key from an untrusted source first, and
 // `check_decapsulation_key` (§7.3) on a decapsulation key that was not made by `keygen`.
 // `decaps` never signals failure: an invalid ciphertext yields the implicit-rejection key
@@ -25,12 +27,14 @@
 #include <qkdnq/core/ct.hpp>
 #include <qkdnq/core/error.hpp>
 #include <qkdnq/core/random.hpp>
+#include <qkdnq/core/result.hpp>
 #include <qkdnq/core/secure_buffer.hpp>
 #include <qkdnq/hash/sha3.hpp>
 #include <qkdnq/hash/shake.hpp>
 #include <qkdnq/pqc/crystals/ml_kem_backend.hpp>
 #include <qkdnq/pqc/crystals/ml_kem_poly.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -171,6 +175,121 @@ struct ml_kem_params {
     [[nodiscard]] static bool check_decapsulation_key(dk_view dk) noexcept {
         const auto h = sha3_256::hash(bytes_view(dk.data() + dk_pke_size, ek_size));
         return ct::equal(h, bytes_view(dk.data() + dk_pke_size + ek_size, 32));
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Typed objects (FIPS 203 §7). Each holds its fixed-size encoding and exposes it as a
+    // fixed-extent span. An encapsulation key or decapsulation key can only be made by key
+    // generation or from bytes that pass the §7.2 / §7.3 check, so the operations below need no
+    // further check. The decapsulation key and the shared secret wipe themselves.
+
+    class encapsulation_key {
+    public:
+        static constexpr std::size_t size = ek_size;
+
+        // §7.2: status::malformed_message if a coefficient of t_hat is not below q.
+        [[nodiscard]] static result<encapsulation_key> from_bytes(ek_view bytes) {
+            if (!check_encapsulation_key(bytes)) return status::malformed_message;
+            return encapsulation_key(bytes);
+        }
+        // Throws invalid_argument if bytes.size() != size.
+        template <class = void>
+        [[nodiscard]] static result<encapsulation_key> from_bytes(bytes_view bytes) {
+            detail::require_length("qkdnq::ml_kem::encapsulation_key::from_bytes", "bytes", bytes.size(), size);
+            return from_bytes(ek_view(bytes.data(), size));
+        }
+        [[nodiscard]] ek_view bytes() const noexcept { return m_bytes; }
+
+    private:
+        friend struct ml_kem_params;
+        encapsulation_key() noexcept = default;
+        explicit encapsulation_key(ek_view bytes) noexcept { std::copy(bytes.begin(), bytes.end(), m_bytes.begin()); }
+        std::array<std::uint8_t, ek_size> m_bytes{};
+    };
+
+    class decapsulation_key {
+    public:
+        static constexpr std::size_t size = dk_size;
+
+        // §7.3: status::verification_failed if the embedded H(ek) does not match ek.
+        [[nodiscard]] static result<decapsulation_key> from_bytes(dk_view bytes) {
+            if (!check_decapsulation_key(bytes)) return status::verification_failed;
+            return decapsulation_key(bytes);
+        }
+        // Throws invalid_argument if bytes.size() != size.
+        template <class = void>
+        [[nodiscard]] static result<decapsulation_key> from_bytes(bytes_view bytes) {
+            detail::require_length("qkdnq::ml_kem::decapsulation_key::from_bytes", "bytes", bytes.size(), size);
+            return from_bytes(dk_view(bytes.data(), size));
+        }
+        // The secret encoding dk_PKE || ek || H(ek) || z. Store it as a secret.
+        [[nodiscard]] dk_view bytes() const noexcept { return m_bytes.span(); }
+
+    private:
+        friend struct ml_kem_params;
+        decapsulation_key() noexcept = default;
+        explicit decapsulation_key(dk_view bytes) noexcept { std::copy(bytes.begin(), bytes.end(), m_bytes.data()); }
+        secure_array<dk_size> m_bytes;
+    };
+
+    class ciphertext {
+    public:
+        static constexpr std::size_t size = ct_size;
+
+        // Any bytes of the right length are a ciphertext (a bad one decapsulates to the
+        // implicit-rejection key).
+        [[nodiscard]] static ciphertext from_bytes(ct_view bytes) noexcept { return ciphertext(bytes); }
+        // Throws invalid_argument if bytes.size() != size.
+        template <class = void>
+        [[nodiscard]] static ciphertext from_bytes(bytes_view bytes) {
+            detail::require_length("qkdnq::ml_kem::ciphertext::from_bytes", "bytes", bytes.size(), size);
+            return ciphertext(ct_view(bytes.data(), size));
+        }
+        [[nodiscard]] ct_view bytes() const noexcept { return m_bytes; }
+
+    private:
+        friend struct ml_kem_params;
+        ciphertext() noexcept = default;
+        explicit ciphertext(ct_view bytes) noexcept { std::copy(bytes.begin(), bytes.end(), m_bytes.begin()); }
+        std::array<std::uint8_t, ct_size> m_bytes{};
+    };
+
+    struct key_pair {
+        encapsulation_key ek;
+        decapsulation_key dk;
+    };
+
+    struct encapsulation {
+        ciphertext c;
+        shared_secret key;
+    };
+
+    // FIPS 203, Alg. 19 (ML-KEM.KeyGen).
+    template <random_generator G>
+    [[nodiscard]] static key_pair generate_key_pair(G& rng) {
+        secure_array<64> seed;
+        rng.fill(seed.span());
+        return key_pair_from_seed(seed.span());
+    }
+
+    // Alg. 16 from a seed-format key d || z (64 bytes), as ACVP and Wycheproof store keys.
+    [[nodiscard]] static key_pair key_pair_from_seed(std::span<const std::uint8_t, 64> seed) {
+        key_pair pair{encapsulation_key(), decapsulation_key()};
+        keygen_internal(seed.template first<32>(), seed.template last<32>(), pair.ek.m_bytes, pair.dk.m_bytes.span());
+        return pair;
+    }
+
+    // FIPS 203, Alg. 20 (ML-KEM.Encaps); the key was checked when it was made.
+    template <random_generator G>
+    [[nodiscard]] static encapsulation encapsulate(const encapsulation_key& ek, G& rng) {
+        ciphertext c;
+        shared_secret key = encaps(ek.bytes(), c.m_bytes, rng);
+        return {c, key};
+    }
+
+    // FIPS 203, Alg. 21 (ML-KEM.Decaps). Never fails (implicit rejection).
+    [[nodiscard]] static shared_secret decapsulate(const decapsulation_key& dk, const ciphertext& c) {
+        return decaps_internal(dk.bytes(), c.bytes());
     }
 
     // ---------------------------------------------------------------------------------------
