@@ -192,9 +192,14 @@ int main(int argc, char** argv) {
     check_hkdf();
     check_kmac<qkdnq::kmac128, qkdnq::kmac_xof128>();
     check_kmac<qkdnq::kmac256, qkdnq::kmac_xof256>();
-    check_ml_kem<qkdnq::ml_kem_512>();
+    check_ml_kem<qkdnq::ml_kem_512>();  // default kernels: SIMD unless QKDNQ_FORCE_SCALAR
     check_ml_kem<qkdnq::ml_kem_768>();
     check_ml_kem<qkdnq::ml_kem_1024>();
-    std::printf("constant-time checks ran (sink %d)\n", g_sink & 1);
+    using scalar_kernels = qkdnq::detail::ml_kem::scalar_backend;  // and the scalar references
+    check_ml_kem<qkdnq::ml_kem_params<2, scalar_kernels>>();
+    check_ml_kem<qkdnq::ml_kem_params<3, scalar_kernels>>();
+    check_ml_kem<qkdnq::ml_kem_params<4, scalar_kernels>>();
+    std::printf("constant-time checks ran, ML-KEM kernels %s and scalar (sink %d)\n",
+                qkdnq::detail::ml_kem::default_backend::name, g_sink & 1);
     return 0;
 }
