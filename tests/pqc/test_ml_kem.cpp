@@ -228,24 +228,41 @@ TEST_CASE("Word-wise SamplePolyCBD equals Alg. 8 bit by bit", "[pqc][property]")
     }
 }
 
-TEST_CASE("ByteEncode12 and ByteDecode12 match the generic bit packing", "[pqc][property]") {
-    qkdnq::shake_drbg rng(std::uint64_t{12});
-    for (int round = 0; round < 50; ++round) {
-        std::array<std::uint8_t, 384> bytes{};
+namespace {
+
+// ByteDecode_d against Alg. 6 bit by bit, and ByteEncode_d as its inverse (Alg. 5).
+template <unsigned D>
+void check_byte_coding(qkdnq::shake_drbg& rng) {
+    INFO("d = " << D);
+    for (int round = 0; round < 20; ++round) {
+        std::array<std::uint8_t, 32 * D> bytes{};
         rng.fill(bytes);
         mk::poly f;
-        mk::byte_decode<12>(bytes, f.c);
-        for (std::size_t i = 0; i < mk::n; ++i) {  // 12-bit little-endian fields, reduced mod q
+        mk::byte_decode<D>(bytes, f.c);
+        for (std::size_t i = 0; i < mk::n; ++i) {  // d-bit little-endian fields; mod q for d = 12
             std::uint32_t v = 0;
-            for (std::size_t b = 0; b < 12; ++b) v |= ((bytes[(12 * i + b) / 8] >> ((12 * i + b) % 8)) & 1u) << b;
-            REQUIRE(f.c[i] == v % mk::q);
+            for (std::size_t b = 0; b < D; ++b) v |= ((bytes[(D * i + b) / 8] >> ((D * i + b) % 8)) & 1u) << b;
+            REQUIRE(f.c[i] == (D == 12 ? v % mk::q : v));
         }
-        std::array<std::uint8_t, 384> again{};
-        mk::byte_encode<12>(f.c, again);
+        std::array<std::uint8_t, 32 * D> again{};
+        mk::byte_encode<D>(f.c, again);
+        if (D < 12) REQUIRE(again == bytes);
         mk::poly g;
-        mk::byte_decode<12>(again, g.c);
+        mk::byte_decode<D>(again, g.c);
         REQUIRE(f.c == g.c);
     }
+}
+
+}  // namespace
+
+TEST_CASE("ByteEncode and ByteDecode match Alg. 5 and 6 bit by bit", "[pqc][property]") {
+    qkdnq::shake_drbg rng(std::uint64_t{12});
+    check_byte_coding<1>(rng);
+    check_byte_coding<4>(rng);
+    check_byte_coding<5>(rng);
+    check_byte_coding<10>(rng);
+    check_byte_coding<11>(rng);
+    check_byte_coding<12>(rng);
 }
 
 namespace {

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -71,6 +72,40 @@ TEST_CASE("SIMD polynomial addition and subtraction equal the scalar ones", "[pq
             CHECK(d1.c == d2.c);
         }
     }
+}
+
+namespace {
+
+// Every input of Compress_d (x < q) and Decompress_d (y < 2^d), 256 per polynomial.
+template <unsigned D>
+void compare_compression() {
+    INFO("d = " << D);
+    for (std::uint32_t base = 0; base < mk::q; base += mk::n) {
+        mk::poly a;
+        for (std::size_t i = 0; i < mk::n; ++i) a.c[i] = static_cast<std::uint16_t>(std::min<std::uint32_t>(base + static_cast<std::uint32_t>(i), mk::q - 1));
+        auto b = a;
+        mk::simd_kernels::compress<D>(a);
+        mk::compress_poly<D>(b);
+        REQUIRE(a.c == b.c);
+    }
+    for (std::uint32_t base = 0; base < (1u << D); base += mk::n) {
+        mk::poly a;
+        for (std::size_t i = 0; i < mk::n; ++i) a.c[i] = static_cast<std::uint16_t>((base + i) % (1u << D));
+        auto b = a;
+        mk::simd_kernels::decompress<D>(a);
+        mk::decompress_poly<D>(b);
+        REQUIRE(a.c == b.c);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("SIMD Compress and Decompress equal the scalar ones on every input", "[pqc][simd]") {
+    compare_compression<1>();
+    compare_compression<4>();
+    compare_compression<5>();
+    compare_compression<10>();
+    compare_compression<11>();
 }
 
 namespace {

@@ -444,7 +444,7 @@ struct ml_kem_params {
             }
             poly u = Backend::ntt_inverse(acc);
             Backend::add_to(u, e1[i]);
-            for (auto& x : u.c) x = detail::ml_kem::compress(x, du);  // L22: c1 = ByteEncode_du(Compress_du(u))
+            Backend::template compress<du>(u);  // L22: c1 = ByteEncode_du(Compress_du(u))
             detail::ml_kem::byte_encode<du>(u.c, std::span<std::uint8_t, 32 * du>(c.data() + 32 * du * i, 32 * du));
             secure_zero(&u, sizeof u);
             secure_zero(&acc, sizeof acc);
@@ -452,14 +452,14 @@ struct ml_kem_params {
 
         poly mu;  // L20: mu = Decompress1(ByteDecode1(m))
         detail::ml_kem::byte_decode<1>(m, mu.c);
-        for (auto& x : mu.c) x = detail::ml_kem::decompress(x, 1);
+        Backend::template decompress<1>(mu);
 
         poly_ntt acc;  // L21: v = NTT^-1(t_hat^T o y_hat) + e2 + mu
         for (std::size_t j = 0; j < k; ++j) Backend::add_to(acc, Backend::multiply_ntts(t_hat[j], y_hat[j]));
         poly v = Backend::ntt_inverse(acc);
         Backend::add_to(v, e2);
         Backend::add_to(v, mu);
-        for (auto& x : v.c) x = detail::ml_kem::compress(x, dv);  // L23: c2 = ByteEncode_dv(Compress_dv(v))
+        Backend::template compress<dv>(v);  // L23: c2 = ByteEncode_dv(Compress_dv(v))
         detail::ml_kem::byte_encode<dv>(v.c, std::span<std::uint8_t, 32 * dv>(c.data() + ct_u_size, 32 * dv));
 
         secure_zero(&y_hat, sizeof y_hat);
@@ -477,7 +477,7 @@ struct ml_kem_params {
         for (std::size_t i = 0; i < k; ++i) {
             poly u;  // L3: u' = Decompress_du(ByteDecode_du(c1))
             detail::ml_kem::byte_decode<du>(std::span<const std::uint8_t, 32 * du>(c.data() + 32 * du * i, 32 * du), u.c);
-            for (auto& x : u.c) x = detail::ml_kem::decompress(x, du);
+            Backend::template decompress<du>(u);
             poly_ntt s_hat;  // L5: s_hat = ByteDecode12(dk_PKE)
             detail::ml_kem::byte_decode<12>(std::span<const std::uint8_t, 384>(dk_pke.data() + 384 * i, 384), s_hat.c);
             Backend::add_to(acc, Backend::multiply_ntts(s_hat, Backend::ntt(u)));
@@ -485,10 +485,10 @@ struct ml_kem_params {
         }
         poly w;  // L4: v' = Decompress_dv(ByteDecode_dv(c2))
         detail::ml_kem::byte_decode<dv>(std::span<const std::uint8_t, 32 * dv>(c.data() + ct_u_size, 32 * dv), w.c);
-        for (auto& x : w.c) x = detail::ml_kem::decompress(x, dv);
+        Backend::template decompress<dv>(w);
         poly su = Backend::ntt_inverse(acc);
         Backend::sub_from(w, su);  // L6: w = v' - NTT^-1(s_hat^T o NTT(u'))
-        for (auto& x : w.c) x = detail::ml_kem::compress(x, 1);  // L7: m = ByteEncode1(Compress1(w))
+        Backend::template compress<1>(w);  // L7: m = ByteEncode1(Compress1(w))
         detail::ml_kem::byte_encode<1>(w.c, m);
         secure_zero(&acc, sizeof acc);
         secure_zero(&su, sizeof su);

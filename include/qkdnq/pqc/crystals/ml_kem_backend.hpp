@@ -23,6 +23,10 @@ struct scalar_backend {
     static void add_to(P& f, const P& g) noexcept { ml_kem::add_to(f, g); }
     template <class P>
     static void sub_from(P& f, const P& g) noexcept { ml_kem::sub_from(f, g); }
+    template <unsigned D>
+    static void compress(poly& f) noexcept { compress_poly<D>(f); }
+    template <unsigned D>
+    static void decompress(poly& f) noexcept { decompress_poly<D>(f); }
 };
 
 #if QKDNQ_ML_KEM_HAVE_SIMD
@@ -37,6 +41,10 @@ struct simd_backend {
     static void add_to(P& f, const P& g) noexcept { simd_kernels::add_to(f, g); }
     template <class P>
     static void sub_from(P& f, const P& g) noexcept { simd_kernels::sub_from(f, g); }
+    template <unsigned D>
+    static void compress(poly& f) noexcept { simd_kernels::compress<D>(f); }
+    template <unsigned D>
+    static void decompress(poly& f) noexcept { simd_kernels::decompress<D>(f); }
 };
 using default_backend = std::conditional_t<qkdnq::simd::enabled, simd_backend, scalar_backend>;
 #else

@@ -172,8 +172,25 @@ inline void sub_from(P& f, const P& g) noexcept {
     return static_cast<std::uint16_t>((std::uint32_t{y} * q + (1u << (d - 1))) >> d);
 }
 
+// Compress_d / Decompress_d of every coefficient.
+template <unsigned D>
+inline void compress_poly(poly& f) noexcept {
+    for (auto& x : f.c) x = compress(x, D);
+}
+template <unsigned D>
+inline void decompress_poly(poly& f) noexcept {
+    for (auto& x : f.c) x = decompress(x, D);
+}
+
 // ---------------------------------------------------------------------------------------------
 // ByteEncode / ByteDecode (FIPS 203 Alg. 5, 6). 32 d bytes per polynomial, little-endian bits.
+
+// lcm(d, 8): the bits of a whole number of coefficients that fill whole bytes.
+[[nodiscard]] constexpr unsigned chunk_bits(unsigned d) noexcept {
+    unsigned bits = d;
+    while (bits % 8 != 0) bits += d;
+    return bits;
+}
 
 template <unsigned D>
 inline void byte_encode(const std::array<std::uint16_t, n>& f, std::span<std::uint8_t, 32 * D> out) noexcept {
@@ -184,6 +201,14 @@ inline void byte_encode(const std::array<std::uint16_t, n>& f, std::span<std::ui
             out[3 * i] = static_cast<std::uint8_t>(a);
             out[3 * i + 1] = static_cast<std::uint8_t>((a >> 8) | (b << 4));
             out[3 * i + 2] = static_cast<std::uint8_t>(b >> 4);
+        }
+        return;
+    } else if constexpr (chunk_bits(D) <= 64) {  // whole chunks of lcm(d, 8) bits through a word
+        constexpr std::size_t per_chunk = chunk_bits(D) / D, chunk_bytes = chunk_bits(D) / 8;
+        for (std::size_t i = 0; i < n / per_chunk; ++i) {
+            std::uint64_t word = 0;
+            for (std::size_t j = 0; j < per_chunk; ++j) word |= std::uint64_t{f[i * per_chunk + j]} << (D * j);
+            for (std::size_t b = 0; b < chunk_bytes; ++b) out[i * chunk_bytes + b] = static_cast<std::uint8_t>(word >> (8 * b));
         }
         return;
     }
@@ -210,6 +235,16 @@ inline void byte_decode(std::span<const std::uint8_t, 32 * D> in, std::array<std
             const std::uint32_t b0 = in[3 * i], b1 = in[3 * i + 1], b2 = in[3 * i + 2];
             f[2 * i] = csubq(b0 | ((b1 & 0x0f) << 8));
             f[2 * i + 1] = csubq((b1 >> 4) | (b2 << 4));
+        }
+        return;
+    } else if constexpr (chunk_bits(D) <= 64) {
+        constexpr std::size_t per_chunk = chunk_bits(D) / D, chunk_bytes = chunk_bits(D) / 8;
+        for (std::size_t i = 0; i < n / per_chunk; ++i) {
+            std::uint64_t word = 0;
+            for (std::size_t b = 0; b < chunk_bytes; ++b) word |= std::uint64_t{in[i * chunk_bytes + b]} << (8 * b);
+            for (std::size_t j = 0; j < per_chunk; ++j) {
+                f[i * per_chunk + j] = static_cast<std::uint16_t>((word >> (D * j)) & ((1u << D) - 1u));
+            }
         }
         return;
     }

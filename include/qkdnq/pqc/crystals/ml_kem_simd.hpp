@@ -66,6 +66,7 @@ inline constexpr std::size_t blocks = n / (lanes * lanes);  // L x L blocks per 
 
 inline __m128i mulhi(__m128i a, __m128i b) noexcept { return _mm_mulhi_epi16(a, b); }
 inline __m128i mullo(__m128i a, __m128i b) noexcept { return _mm_mullo_epi16(a, b); }
+inline __m128i mulhi_unsigned(__m128i a, __m128i b) noexcept { return _mm_mulhi_epu16(a, b); }
 inline __m128i unpacklo16(__m128i a, __m128i b) noexcept { return _mm_unpacklo_epi16(a, b); }
 inline __m128i unpackhi16(__m128i a, __m128i b) noexcept { return _mm_unpackhi_epi16(a, b); }
 inline __m128i unpacklo32(__m128i a, __m128i b) noexcept { return _mm_unpacklo_epi32(a, b); }
@@ -82,6 +83,7 @@ inline __m128i odd16(__m128i a, __m128i b) noexcept {
 #if defined(__AVX2__)
 inline __m256i mulhi(__m256i a, __m256i b) noexcept { return _mm256_mulhi_epi16(a, b); }
 inline __m256i mullo(__m256i a, __m256i b) noexcept { return _mm256_mullo_epi16(a, b); }
+inline __m256i mulhi_unsigned(__m256i a, __m256i b) noexcept { return _mm256_mulhi_epu16(a, b); }
 inline __m256i unpacklo16(__m256i a, __m256i b) noexcept { return _mm256_unpacklo_epi16(a, b); }
 inline __m256i unpackhi16(__m256i a, __m256i b) noexcept { return _mm256_unpackhi_epi16(a, b); }
 inline __m256i unpacklo32(__m256i a, __m256i b) noexcept { return _mm256_unpacklo_epi32(a, b); }
@@ -99,6 +101,7 @@ inline __m256i odd16(__m256i a, __m256i b) noexcept {
 
 inline vec mulhi(vec a, vec b) noexcept { return mulhi(reg(a), reg(b)); }
 inline vec mullo(vec a, vec b) noexcept { return mullo(reg(a), reg(b)); }
+inline vec mulhi_unsigned(vec a, vec b) noexcept { return mulhi_unsigned(reg(a), reg(b)); }
 
 // ---------------------------------------------------------------------------------------------
 // Modular arithmetic on vectors
@@ -383,6 +386,36 @@ inline void add_to(P& f, const P& g) noexcept {
 template <class P>
 inline void sub_from(P& f, const P& g) noexcept {
     for (std::size_t i = 0; i < vectors; ++i) store(f.c, i, add_q_if_negative(load(f.c, i) - load(g.c, i)));
+}
+
+// Compress_d (FIPS 203 eq. 4.7) of every coefficient, for d < 12: T = floor((2^d x + q/2) / q).
+// An estimate with four fractional bits, mulhi(16 x, floor(2^(16+d) / q)), rounds to T or T +- 1;
+// the remainder r = 2^d x + q/2 - T q, exact in wrapping 16-bit arithmetic because it lies in
+// [-q, 2q), selects the correction by mask.
+template <unsigned D>
+inline void compress(poly& f) noexcept {
+    static_assert(D >= 1 && D <= 11);
+    const vec m(static_cast<std::int16_t>(static_cast<std::uint16_t>((std::uint32_t{1} << (16 + D)) / q)));
+    for (std::size_t i = 0; i < vectors; ++i) {
+        const vec x = load(f.c, i);
+        vec t = (mulhi_unsigned(x << 4, m) + vec(8)) >> 4;  // arithmetic shift is fine: < 2^15
+        const vec r = (x << D) + vec(static_cast<std::int16_t>(q / 2)) - mullo(t, v_q());
+        t = t - ~((r - v_q()) >> 15);  // r >= q: one more
+        t = t + (r >> 15);             // r < 0: one less
+        store(f.c, i, t & vec(static_cast<std::int16_t>((1u << D) - 1)));
+    }
+}
+
+// Decompress_d (FIPS 203 eq. 4.8) of every coefficient: floor((q y + 2^(d-1)) / 2^d) is
+// (floor(2q y / 2^d) + 1) / 2, and floor(2q y / 2^d) = mulhi(y 2^(16-d), 2q) since y < 2^d.
+template <unsigned D>
+inline void decompress(poly& f) noexcept {
+    static_assert(D >= 1 && D <= 11);
+    const vec two_q(static_cast<std::int16_t>(2 * q));
+    for (std::size_t i = 0; i < vectors; ++i) {
+        const vec y = load(f.c, i);
+        store(f.c, i, (mulhi_unsigned(y << (16 - D), two_q) + vec(1)) >> 1);
+    }
 }
 
 }  // namespace simd_kernels
