@@ -23,6 +23,7 @@
 #include <qkdnq/hash/sha2.hpp>
 #include <qkdnq/hash/sha3.hpp>
 #include <qkdnq/hash/shake.hpp>
+#include <qkdnq/hash/shake_x4.hpp>
 #include <qkdnq/hash/shake_drbg.hpp>
 
 #include <qkdnq/pqc/ml_kem.hpp>

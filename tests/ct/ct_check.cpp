@@ -17,11 +17,14 @@
 #include <qkdnq/hash/kmac.hpp>
 #include <qkdnq/hash/sha2.hpp>
 #include <qkdnq/hash/sha3.hpp>
+#include <qkdnq/hash/shake.hpp>
+#include <qkdnq/hash/shake_x4.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
 
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -134,6 +137,36 @@ void check_kmac() {
     }
 }
 
+// Four-way SHAKE on poisoned inputs in ML-KEM's shapes (PRF: 33 bytes to 192; SampleNTT: 34 bytes
+// to three blocks, then one more), plus an input over two blocks and split squeezes. The outputs
+// are declassified and compared with the single-lane SHAKE of the same inputs.
+template <class X4, class Single>
+void check_shake_x4(std::size_t in_size, std::size_t first_squeeze, std::size_t second_squeeze) {
+    std::array<std::vector<std::uint8_t>, 4> in;
+    for (auto& v : in) {
+        v = random_bytes(in_size);
+        poison_all(v);
+    }
+    std::array<std::vector<std::uint8_t>, 4> out;
+    for (auto& v : out) v.resize(first_squeeze + second_squeeze);
+    X4 x;
+    x.absorb({in[0], in[1], in[2], in[3]});
+    x.squeeze({qkdnq::mutable_bytes(out[0]).first(first_squeeze), qkdnq::mutable_bytes(out[1]).first(first_squeeze),
+               qkdnq::mutable_bytes(out[2]).first(first_squeeze), qkdnq::mutable_bytes(out[3]).first(first_squeeze)});
+    x.squeeze({qkdnq::mutable_bytes(out[0]).subspan(first_squeeze), qkdnq::mutable_bytes(out[1]).subspan(first_squeeze),
+               qkdnq::mutable_bytes(out[2]).subspan(first_squeeze), qkdnq::mutable_bytes(out[3]).subspan(first_squeeze)});
+    for (std::size_t j = 0; j < 4; ++j) {
+        std::vector<std::uint8_t> expected(out[j].size());
+        Single::hash(in[j], expected);
+        unpoison_all(out[j]);
+        unpoison_all(expected);
+        if (out[j] != expected) {
+            std::puts("shake_x4 differs from single-lane SHAKE");
+            std::exit(1);
+        }
+    }
+}
+
 // ML-KEM with the seeds d, z, m and the secret half of dk poisoned: key generation, encapsulation,
 // decapsulation of a valid and of a modified ciphertext (implicit rejection), and both key
 // checks. The public outputs (ek, c) are declassified, as a real protocol sends them.
@@ -192,6 +225,9 @@ int main(int argc, char** argv) {
     check_hkdf();
     check_kmac<qkdnq::kmac128, qkdnq::kmac_xof128>();
     check_kmac<qkdnq::kmac256, qkdnq::kmac_xof256>();
+    check_shake_x4<qkdnq::shake256_x4, qkdnq::shake256>(33, 192, 0);
+    check_shake_x4<qkdnq::shake128_x4, qkdnq::shake128>(34, 3 * 168, 168);
+    check_shake_x4<qkdnq::shake256_x4, qkdnq::shake256>(300, 77, 200);
     check_ml_kem<qkdnq::ml_kem_512>();  // default kernels: SIMD unless QKDNQ_FORCE_SCALAR
     check_ml_kem<qkdnq::ml_kem_768>();
     check_ml_kem<qkdnq::ml_kem_1024>();
