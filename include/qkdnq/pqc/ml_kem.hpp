@@ -33,6 +33,7 @@
 #include <qkdnq/hash/shake.hpp>
 #include <qkdnq/pqc/crystals/ml_kem_backend.hpp>
 #include <qkdnq/pqc/crystals/ml_kem_poly.hpp>
+#include <qkdnq/pqc/crystals/ml_kem_sampling.hpp>
 
 #include <algorithm>
 #include <array>
@@ -369,13 +370,28 @@ struct ml_kem_params {
     using poly_vec = std::array<poly, k>;
     using poly_ntt_vec = std::array<poly_ntt, k>;
 
-    // A_hat[i][j] = SampleNTT(rho || j || i) (FIPS 203, Alg. 13 L3-7 and Alg. 14 L4-8).
-    [[nodiscard]] static poly_ntt sample_a(std::span<const std::uint8_t, 32> rho, std::size_t i, std::size_t j) {
-        std::array<std::uint8_t, 34> b{};
-        for (std::size_t t = 0; t < 32; ++t) b[t] = rho[t];
-        b[32] = static_cast<std::uint8_t>(j);
-        b[33] = static_cast<std::uint8_t>(i);
-        return detail::ml_kem::sample_ntt(b);
+    using matrix = std::array<poly_ntt, k * k>;
+
+    // A_hat[i][j] = SampleNTT(rho || j || i) (FIPS 203, Alg. 13 L3-7), or with `transpose` the
+    // entries of A_hat^T (Alg. 14 L4-8: rho || i || j); entry (i, j) at index k i + j. Four entries
+    // at a time.
+    static void sample_matrix(std::span<const std::uint8_t, 32> rho, bool transpose, matrix& a) {
+        std::array<std::array<std::uint8_t, 34>, 4> seeds{};
+        auto seed_of = [&](std::size_t entry, std::array<std::uint8_t, 34>& b) {
+            const auto i = static_cast<std::uint8_t>(entry / k), j = static_cast<std::uint8_t>(entry % k);
+            std::copy(rho.begin(), rho.end(), b.begin());
+            b[32] = transpose ? i : j;
+            b[33] = transpose ? j : i;
+        };
+        std::size_t e = 0;
+        for (; e + 4 <= k * k; e += 4) {
+            for (std::size_t l = 0; l < 4; ++l) seed_of(e + l, seeds[l]);
+            detail::ml_kem::sample_ntt_x4(seeds, {&a[e], &a[e + 1], &a[e + 2], &a[e + 3]});
+        }
+        for (; e < k * k; ++e) {
+            seed_of(e, seeds[0]);
+            a[e] = detail::ml_kem::sample_ntt(seeds[0]);
+        }
     }
 
     // FIPS 203, Alg. 13 (K-PKE.KeyGen).
@@ -388,23 +404,26 @@ struct ml_kem_params {
         const auto sigma = std::span<const std::uint8_t, 32>(rho_sigma.data() + 32, 32);
         ct::unpoison(rho);  // rho is public (it is part of ek): declassify it for the valgrind check
 
-        std::uint8_t nonce = 0;  // L2
+        poly_vec s, e;  // L8-15 (nonces 0 .. 2k-1)
+        std::array<detail::ml_kem::cbd_job, 2 * k> jobs;
+        for (std::size_t i = 0; i < k; ++i) {
+            jobs[i] = {&s[i], static_cast<std::uint8_t>(i), eta1};
+            jobs[k + i] = {&e[i], static_cast<std::uint8_t>(k + i), eta1};
+        }
+        detail::ml_kem::sample_cbd_prf_jobs(sigma, jobs);
         poly_ntt_vec s_hat, e_hat;
-        for (std::size_t i = 0; i < k; ++i) {  // L8-11
-            poly s = detail::ml_kem::sample_cbd_prf<eta1>(sigma, nonce++);
-            s_hat[i] = Backend::ntt(s);  // L16
-            secure_zero(&s, sizeof s);
+        for (std::size_t i = 0; i < k; ++i) {
+            s_hat[i] = Backend::ntt(s[i]);  // L16
+            e_hat[i] = Backend::ntt(e[i]);  // L17
         }
-        for (std::size_t i = 0; i < k; ++i) {  // L12-15
-            poly e = detail::ml_kem::sample_cbd_prf<eta1>(sigma, nonce++);
-            e_hat[i] = Backend::ntt(e);  // L17
-            secure_zero(&e, sizeof e);
-        }
+        secure_zero(&s, sizeof s);
+        secure_zero(&e, sizeof e);
+
+        matrix a;  // L3-7
+        sample_matrix(rho, false, a);
         for (std::size_t i = 0; i < k; ++i) {  // L18: t_hat = A_hat o s_hat + e_hat
             poly_ntt t = e_hat[i];
-            for (std::size_t j = 0; j < k; ++j) {
-                Backend::add_to(t, Backend::multiply_ntts(sample_a(rho, i, j), s_hat[j]));
-            }
+            for (std::size_t j = 0; j < k; ++j) Backend::add_to(t, Backend::multiply_ntts(a[k * i + j], s_hat[j]));
             // L19: ek_PKE = ByteEncode12(t_hat) || rho
             detail::ml_kem::byte_encode<12>(t.c, std::span<std::uint8_t, 384>(ek.data() + 384 * i, 384));
             // L20: dk_PKE = ByteEncode12(s_hat)
@@ -426,22 +445,24 @@ struct ml_kem_params {
         }
         const auto rho = std::span<const std::uint8_t, 32>(ek.data() + 384 * k, 32);  // L3
 
-        std::uint8_t nonce = 0;  // L1
-        poly_ntt_vec y_hat;
-        poly_vec e1;
-        for (std::size_t i = 0; i < k; ++i) {  // L9-12
-            poly y = detail::ml_kem::sample_cbd_prf<eta1>(r, nonce++);
-            y_hat[i] = Backend::ntt(y);  // L18
-            secure_zero(&y, sizeof y);
+        poly_vec y, e1;  // L9-17 (nonces 0 .. 2k)
+        poly e2;
+        std::array<detail::ml_kem::cbd_job, 2 * k + 1> jobs;
+        for (std::size_t i = 0; i < k; ++i) {
+            jobs[i] = {&y[i], static_cast<std::uint8_t>(i), eta1};
+            jobs[k + i] = {&e1[i], static_cast<std::uint8_t>(k + i), eta2};
         }
-        for (std::size_t i = 0; i < k; ++i) e1[i] = detail::ml_kem::sample_cbd_prf<eta2>(r, nonce++);  // L13-16
-        poly e2 = detail::ml_kem::sample_cbd_prf<eta2>(r, nonce);                                      // L17
+        jobs[2 * k] = {&e2, static_cast<std::uint8_t>(2 * k), eta2};
+        detail::ml_kem::sample_cbd_prf_jobs(r, jobs);
+        poly_ntt_vec y_hat;
+        for (std::size_t i = 0; i < k; ++i) y_hat[i] = Backend::ntt(y[i]);  // L18
+        secure_zero(&y, sizeof y);
 
+        matrix a_transposed;  // L4-8
+        sample_matrix(rho, true, a_transposed);
         for (std::size_t i = 0; i < k; ++i) {  // L19: u = NTT^-1(A_hat^T o y_hat) + e1
             poly_ntt acc;
-            for (std::size_t j = 0; j < k; ++j) {
-                Backend::add_to(acc, Backend::multiply_ntts(sample_a(rho, j, i), y_hat[j]));
-            }
+            for (std::size_t j = 0; j < k; ++j) Backend::add_to(acc, Backend::multiply_ntts(a_transposed[k * i + j], y_hat[j]));
             poly u = Backend::ntt_inverse(acc);
             Backend::add_to(u, e1[i]);
             Backend::template compress<du>(u);  // L22: c1 = ByteEncode_du(Compress_du(u))
