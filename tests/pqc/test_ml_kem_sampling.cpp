@@ -1,10 +1,12 @@
 // Four-at-a-time sampling (pqc/crystals/ml_kem_sampling.hpp) against the one-at-a-time FIPS 203
 // Alg. 7 and Alg. 8 of ml_kem_poly.hpp, on the same seeds.
+#include <qkdnq/core/random.hpp>
 #include <qkdnq/hash/shake_drbg.hpp>
 #include <qkdnq/pqc/crystals/ml_kem_sampling.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -62,3 +64,29 @@ TEST_CASE("SamplePolyCBD over PRF, batched, equals one at a time", "[pqc][sampli
         }
     }
 }
+
+#if QKDNQ_ML_KEM_HAVE_SIMD && defined(__AVX2__)
+TEST_CASE("AVX2 SampleNTT block parser equals the scalar parser", "[pqc][sampling][simd]") {
+    qkdnq::shake_drbg rng(std::uint64_t{11});
+    for (int round = 0; round < 2000; ++round) {
+        const std::size_t size = round % 3 == 0 ? 504 : round % 3 == 1 ? 168 : 3 * (1 + qkdnq::random_below(rng, 60));
+        std::vector<std::uint8_t> block(size);
+        rng.fill(block);
+        if (round % 7 == 0) {  // mostly values near q: 0xd00 (q - 1) and 0xd01 (q) patterns
+            for (std::size_t p = 0; p + 3 <= size; p += 3) {
+                block[p] = static_cast<std::uint8_t>(qkdnq::random_below(rng, 2));
+                block[p + 1] = 0x0d | static_cast<std::uint8_t>(qkdnq::random_below(rng, 2) ? 0x00 : 0xf0);
+                block[p + 2] = 0xd0;
+            }
+        }
+        const std::size_t start = static_cast<std::size_t>(qkdnq::random_below(rng, mk::n));
+        mk::sample_ntt_buffer a, b;
+        const std::size_t ja = mk::simd_kernels::sample_ntt_block(block, a, start);
+        const std::size_t jb = mk::sample_ntt_block(block, b, start);
+        INFO("round " << round << " size " << size << " start " << start);
+        REQUIRE(ja == jb);
+        REQUIRE(std::equal(a.c.begin() + static_cast<std::ptrdiff_t>(start), a.c.begin() + static_cast<std::ptrdiff_t>(ja),
+                           b.c.begin() + static_cast<std::ptrdiff_t>(start)));
+    }
+}
+#endif

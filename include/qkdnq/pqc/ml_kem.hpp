@@ -390,7 +390,7 @@ struct ml_kem_params {
         }
         for (; e < k * k; ++e) {
             seed_of(e, seeds[0]);
-            a[e] = detail::ml_kem::sample_ntt(seeds[0]);
+            a[e] = detail::ml_kem::sample_ntt<detail::ml_kem::sample_ntt_block_fast>(seeds[0]);
         }
     }
 

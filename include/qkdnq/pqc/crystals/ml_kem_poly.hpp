@@ -271,10 +271,11 @@ inline void byte_decode(std::span<const std::uint8_t, 32 * D> in, std::array<std
 // Sampling (FIPS 203 §4.2.2)
 
 // Alg. 7 L5-13 on one block of XOF output: appends the accepted 12-bit values to a.c[j...]
-// and returns the new count. Each candidate is written unconditionally and kept by advancing j,
-// so the loop has no data-dependent branch; `a` has two spare slots for the last writes.
+// and returns the new count (at most n). Each candidate is written unconditionally and kept by
+// advancing j, so the loop has no data-dependent branch; `a` has spare slots past n for the
+// last writes (the SIMD parser in ml_kem_simd.hpp writes eight values at a time).
 struct sample_ntt_buffer {
-    std::array<std::uint16_t, n + 2> c{};
+    std::array<std::uint16_t, n + 8> c{};
 };
 inline std::size_t sample_ntt_block(bytes_view block, sample_ntt_buffer& a, std::size_t j) noexcept {
     for (std::size_t p = 0; p + 3 <= block.size() && j < n; p += 3) {  // L5: C = 3 bytes
@@ -290,6 +291,8 @@ inline std::size_t sample_ntt_block(bytes_view block, sample_ntt_buffer& a, std:
 
 // FIPS 203, Alg. 7 (SampleNTT): rejection sampling from SHAKE128(rho || j || i). `seed` is the
 // 34-byte B. Data-dependent only in the number of blocks squeezed (public: rho is public).
+// `Parse` is the block parser: sample_ntt_block or a SIMD one with the same contract.
+template <auto Parse = sample_ntt_block>
 [[nodiscard]] inline poly_ntt sample_ntt(std::span<const std::uint8_t, 34> seed) {
     shake128 xof;
     xof.absorb(seed);  // L2-3
@@ -297,10 +300,10 @@ inline std::size_t sample_ntt_block(bytes_view block, sample_ntt_buffer& a, std:
     std::size_t j = 0;
     std::array<std::uint8_t, 3 * shake128::rate> blocks{};  // three blocks are usually enough
     xof.squeeze(blocks);
-    j = sample_ntt_block(blocks, a, j);
+    j = Parse(blocks, a, j);
     while (j < n) {  // L4
         xof.squeeze(std::span<std::uint8_t>(blocks).first(shake128::rate));
-        j = sample_ntt_block(std::span<const std::uint8_t>(blocks).first(shake128::rate), a, j);
+        j = Parse(std::span<const std::uint8_t>(blocks).first(shake128::rate), a, j);
     }
     poly_ntt out;
     std::copy_n(a.c.begin(), n, out.c.begin());

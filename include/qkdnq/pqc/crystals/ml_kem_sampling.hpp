@@ -7,6 +7,8 @@
 #include <qkdnq/hash/shake.hpp>
 #include <qkdnq/hash/shake_x4.hpp>
 #include <qkdnq/pqc/crystals/ml_kem_poly.hpp>
+#include <qkdnq/pqc/crystals/ml_kem_simd.hpp>
+#include <qkdnq/simd/arch.hpp>
 
 #include <algorithm>
 #include <array>
@@ -15,6 +17,14 @@
 #include <span>
 
 namespace qkdnq::detail::ml_kem {
+
+// The SampleNTT block parser: AVX2 where compiled and SIMD is enabled, else the scalar one.
+inline std::size_t sample_ntt_block_fast(bytes_view block, sample_ntt_buffer& a, std::size_t j) noexcept {
+#if QKDNQ_ML_KEM_HAVE_SIMD && defined(__AVX2__)
+    if constexpr (qkdnq::simd::enabled) return simd_kernels::sample_ntt_block(block, a, j);
+#endif
+    return sample_ntt_block(block, a, j);
+}
 
 // FIPS 203, Alg. 7 (SampleNTT) for four seeds B = rho || j || i at once. Squeezes three blocks
 // per stream (enough for 256 values with probability about 1 - 2^-37 each), then one more block
@@ -27,12 +37,12 @@ inline void sample_ntt_x4(const std::array<std::array<std::uint8_t, 34>, 4>& see
     xof.squeeze({blocks[0], blocks[1], blocks[2], blocks[3]});
     std::array<sample_ntt_buffer, 4> a;
     std::array<std::size_t, 4> j{};
-    for (std::size_t l = 0; l < 4; ++l) j[l] = sample_ntt_block(blocks[l], a[l], 0);
+    for (std::size_t l = 0; l < 4; ++l) j[l] = sample_ntt_block_fast(blocks[l], a[l], 0);
     while (*std::min_element(j.begin(), j.end()) < n) {  // L4
         std::array<mutable_bytes, 4> next;
         for (std::size_t l = 0; l < 4; ++l) next[l] = mutable_bytes(blocks[l]).first(shake128::rate);
         xof.squeeze(next);
-        for (std::size_t l = 0; l < 4; ++l) j[l] = sample_ntt_block(next[l], a[l], j[l]);
+        for (std::size_t l = 0; l < 4; ++l) j[l] = sample_ntt_block_fast(next[l], a[l], j[l]);
     }
     for (std::size_t l = 0; l < 4; ++l) std::copy_n(a[l].c.begin(), n, out[l]->c.begin());
 }

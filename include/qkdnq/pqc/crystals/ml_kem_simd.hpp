@@ -23,6 +23,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -417,6 +418,48 @@ inline void decompress(poly& f) noexcept {
         store(f.c, i, (mulhi_unsigned(y << (16 - D), two_q) + vec(1)) >> 1);
     }
 }
+
+#if defined(__AVX2__)
+// For each 8-bit acceptance mask: the byte shuffle that moves the accepted 16-bit lanes to the
+// front, in order (0x80 clears the rest).
+inline constexpr auto accepted_lane_shuffles = [] {
+    std::array<std::array<std::uint8_t, 16>, 256> table{};
+    for (std::size_t mask = 0; mask < 256; ++mask) {
+        std::size_t out = 0;
+        for (std::size_t lane = 0; lane < 8; ++lane) {
+            if ((mask >> lane) & 1u) {
+                table[mask][out++] = static_cast<std::uint8_t>(2 * lane);
+                table[mask][out++] = static_cast<std::uint8_t>(2 * lane + 1);
+            }
+        }
+        while (out < 16) table[mask][out++] = 0x80;
+    }
+    return table;
+}();
+
+// Alg. 7 L5-13 like sample_ntt_block, eight candidates (12 bytes) per step: the bytes are spread
+// into 16-bit lanes, L6-7 are a mask and a shift, L8/L11 one comparison, and the accepted lanes are
+// packed to the front by a shuffle looked up from the acceptance mask. The mask indexes the table,
+// which is fine only because the XOF input rho is public (as the loop count already is).
+inline std::size_t sample_ntt_block(bytes_view block, sample_ntt_buffer& a, std::size_t j) noexcept {
+    const __m128i spread = _mm_setr_epi8(0, 1, 1, 2, 3, 4, 4, 5, 6, 7, 7, 8, 9, 10, 10, 11);
+    const __m128i low12 = _mm_set1_epi16(0x0fff);
+    const __m128i bound = _mm_set1_epi16(static_cast<std::int16_t>(q));
+    std::size_t p = 0;
+    for (; p + 16 <= block.size() && j < n; p += 12) {  // reads 16 bytes, uses 12
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block.data() + p));
+        const __m128i v = _mm_shuffle_epi8(bytes, spread);
+        const __m128i d = _mm_blend_epi16(_mm_and_si128(v, low12), _mm_srli_epi16(v, 4), 0xaa);  // L6-7
+        const __m128i good = _mm_cmpgt_epi16(bound, d);                                            // L8, L11
+        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_packs_epi16(good, good))) & 0xffu;
+        const __m128i pick = _mm_loadu_si128(reinterpret_cast<const __m128i*>(accepted_lane_shuffles[mask].data()));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(a.c.data() + j), _mm_shuffle_epi8(d, pick));  // L9, L12
+        j += static_cast<std::size_t>(std::popcount(mask));
+    }
+    if (j >= n) return n;
+    return ml_kem::sample_ntt_block(block.subspan(p), a, j);  // the last bytes, one by one
+}
+#endif
 
 }  // namespace simd_kernels
 
