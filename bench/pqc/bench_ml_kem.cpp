@@ -102,33 +102,61 @@ mk::poly bench_poly() {
     return p;
 }
 
+// Each kernel once per backend: BM_ml_kem_ntt<scalar>, BM_ml_kem_ntt<simd> (the label names the
+// xsimd architecture), and so on.
+template <class Backend>
 void BM_ml_kem_ntt(benchmark::State& state) {
     mk::poly p = bench_poly();
     timed(state, [&] {
-        auto r = mk::ntt(p);
+        auto r = Backend::ntt(p);
         benchmark::DoNotOptimize(r);
     });
+    state.SetLabel(Backend::name);
 }
-BENCHMARK(BM_ml_kem_ntt);
 
+template <class Backend>
 void BM_ml_kem_ntt_inverse(benchmark::State& state) {
     mk::poly_ntt p{bench_poly().c};
     timed(state, [&] {
-        auto r = mk::ntt_inverse(p);
+        auto r = Backend::ntt_inverse(p);
         benchmark::DoNotOptimize(r);
     });
+    state.SetLabel(Backend::name);
 }
-BENCHMARK(BM_ml_kem_ntt_inverse);
 
+template <class Backend>
 void BM_ml_kem_multiply_ntts(benchmark::State& state) {
     mk::poly_ntt a{bench_poly().c}, b{bench_poly().c};
     timed(state, [&] {
-        auto r = mk::multiply_ntts(a, b);
+        auto r = Backend::multiply_ntts(a, b);
         benchmark::DoNotOptimize(r);
     });
+    state.SetLabel(Backend::name);
 }
-BENCHMARK(BM_ml_kem_multiply_ntts);
 
+template <class Backend>
+void BM_ml_kem_compress10(benchmark::State& state) {
+    mk::poly p = bench_poly();
+    timed(state, [&] {
+        mk::poly r = p;
+        Backend::template compress<10>(r);
+        benchmark::DoNotOptimize(r);
+    });
+    state.SetLabel(Backend::name);
+}
+
+BENCHMARK(BM_ml_kem_ntt<mk::scalar_backend>)->Name("BM_ml_kem_ntt<scalar>");
+BENCHMARK(BM_ml_kem_ntt_inverse<mk::scalar_backend>)->Name("BM_ml_kem_ntt_inverse<scalar>");
+BENCHMARK(BM_ml_kem_multiply_ntts<mk::scalar_backend>)->Name("BM_ml_kem_multiply_ntts<scalar>");
+BENCHMARK(BM_ml_kem_compress10<mk::scalar_backend>)->Name("BM_ml_kem_compress10<scalar>");
+#if QKDNQ_ML_KEM_HAVE_SIMD
+BENCHMARK(BM_ml_kem_ntt<mk::simd_backend>)->Name("BM_ml_kem_ntt<simd>");
+BENCHMARK(BM_ml_kem_ntt_inverse<mk::simd_backend>)->Name("BM_ml_kem_ntt_inverse<simd>");
+BENCHMARK(BM_ml_kem_multiply_ntts<mk::simd_backend>)->Name("BM_ml_kem_multiply_ntts<simd>");
+BENCHMARK(BM_ml_kem_compress10<mk::simd_backend>)->Name("BM_ml_kem_compress10<simd>");
+#endif
+
+// SampleNTT: one seed at a time (scalar parser), and four at a time (the matrix path).
 void BM_ml_kem_sample_ntt(benchmark::State& state) {
     std::array<std::uint8_t, 34> seed{};
     timed(state, [&] {
@@ -137,5 +165,16 @@ void BM_ml_kem_sample_ntt(benchmark::State& state) {
     });
 }
 BENCHMARK(BM_ml_kem_sample_ntt);
+
+void BM_ml_kem_sample_ntt_x4(benchmark::State& state) {
+    std::array<std::array<std::uint8_t, 34>, 4> seeds{};
+    for (std::size_t l = 0; l < 4; ++l) seeds[l][33] = static_cast<std::uint8_t>(l);
+    std::array<mk::poly_ntt, 4> out;
+    timed(state, [&] {
+        mk::sample_ntt_x4(seeds, {&out[0], &out[1], &out[2], &out[3]});
+        benchmark::DoNotOptimize(out);
+    });
+}
+BENCHMARK(BM_ml_kem_sample_ntt_x4);
 
 }  // namespace
