@@ -135,6 +135,9 @@ void arbitrary(fuzz_reader& in, std::uint8_t mode) {
         fuzz_check(checked == oracle, "check_decapsulation_key equals the H(ek) == h oracle");
         fuzz_check(P::check_decapsulation_key(typename P::dk_view(dk.data(), P::dk_size)) == checked,
                    "fixed-extent check_decapsulation_key agrees");
+        const auto typed = P::decapsulation_key::from_bytes(qkdnq::bytes_view(dk));  // the typed parser
+        fuzz_check(typed.ok() == checked, "decapsulation_key::from_bytes accepts exactly the keys that pass");
+        if (!typed.ok()) fuzz_check(typed.error() == qkdnq::status::verification_failed, "a failing dk is verification_failed");
     }
     if (!(dk_right && c_right)) return;
 

@@ -111,6 +111,10 @@ void check(fuzz_reader& in, std::uint8_t mode) {
     const typename P::ek_view ek_fixed(ek.data(), P::ek_size);
     fuzz_check(P::check_encapsulation_key(ek_fixed) == checked, "fixed-extent check_encapsulation_key agrees");
     if (mode & 2u) fuzz_check(checked == ((mode & 4u) == 0 || (poke_value & 0x0FFFu) < q), "a reduced key passes");
+    const auto typed = P::encapsulation_key::from_bytes(ek_fixed);  // the typed parser
+    fuzz_check(typed.ok() == checked, "encapsulation_key::from_bytes accepts exactly the keys that pass");
+    if (typed.ok()) fuzz_check(std::equal(ek.begin(), ek.end(), typed->bytes().begin()), "from_bytes keeps the bytes");
+    if (!typed.ok()) fuzz_check(typed.error() == qkdnq::status::malformed_message, "a failing ek is malformed_message");
 
     // Encapsulation, to keys that pass the check and to keys that do not: deterministic, and the
     // composition G then K-PKE.Encrypt on the key reduced mod q.

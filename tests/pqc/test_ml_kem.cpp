@@ -241,7 +241,7 @@ void check_byte_coding(qkdnq::shake_drbg& rng) {
         mk::byte_decode<D>(bytes, f.c);
         for (std::size_t i = 0; i < mk::n; ++i) {  // d-bit little-endian fields; mod q for d = 12
             std::uint32_t v = 0;
-            for (std::size_t b = 0; b < D; ++b) v |= ((bytes[(D * i + b) / 8] >> ((D * i + b) % 8)) & 1u) << b;
+            for (std::size_t b = 0; b < D; ++b) v |= ((std::uint32_t{bytes[(D * i + b) / 8]} >> ((D * i + b) % 8)) & 1u) << b;
             REQUIRE(f.c[i] == (D == 12 ? v % mk::q : v));
         }
         std::array<std::uint8_t, 32 * D> again{};
