@@ -6,6 +6,7 @@
 #include <qkdnq/hash/shake_drbg.hpp>
 #include <qkdnq/pqc/crystals/ml_dsa_backend.hpp>
 #include <qkdnq/pqc/crystals/ml_dsa_poly.hpp>
+#include <qkdnq/pqc/crystals/ml_dsa_sampling.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -409,6 +410,34 @@ TEST_CASE("ML-DSA samplers produce their distributions' supports", "[pqc][ml_dsa
                 weight += x != 0 ? 1u : 0u;
             }
             REQUIRE(weight == tau);
+        }
+    }
+}
+
+TEST_CASE("ML-DSA four-way samplers equal the one-at-a-time ones", "[pqc][ml_dsa][property]") {
+    qkdnq::shake_drbg rng(std::uint64_t{34});
+    for (int round = 0; round < 20; ++round) {
+        std::array<std::array<std::uint8_t, 34>, 4> rho{};
+        std::array<std::array<std::uint8_t, 66>, 4> rho_prime{};
+        for (auto& s : rho) rng.fill(s);
+        for (auto& s : rho_prime) rng.fill(s);
+        if (round == 1) rho[3] = rho[0];  // equal lanes, as spare lanes are
+        std::array<md::poly_ntt, 4> a;
+        md::rej_ntt_poly_x4(rho, {&a[0], &a[1], &a[2], &a[3]});
+        std::array<md::poly, 4> s2, s4, y17, y19;
+        md::rej_bounded_poly_x4<2>(rho_prime, {&s2[0], &s2[1], &s2[2], &s2[3]});
+        md::rej_bounded_poly_x4<4>(rho_prime, {&s4[0], &s4[1], &s4[2], &s4[3]});
+        std::array<std::uint8_t, 64> rho2{};
+        rng.fill(rho2);
+        const std::array<std::uint16_t, 4> nonces = {static_cast<std::uint16_t>(round), 7, 0xffff, 256};
+        md::expand_mask_x4<17>(rho2, nonces, {&y17[0], &y17[1], &y17[2], &y17[3]});
+        md::expand_mask_x4<19>(rho2, nonces, {&y19[0], &y19[1], &y19[2], &y19[3]});
+        for (std::size_t l = 0; l < 4; ++l) {
+            REQUIRE(a[l].c == md::rej_ntt_poly(rho[l]).c);
+            REQUIRE(s2[l].c == md::rej_bounded_poly<2>(rho_prime[l]).c);
+            REQUIRE(s4[l].c == md::rej_bounded_poly<4>(rho_prime[l]).c);
+            REQUIRE(y17[l].c == md::expand_mask_poly<17>(rho2, nonces[l]).c);
+            REQUIRE(y19[l].c == md::expand_mask_poly<19>(rho2, nonces[l]).c);
         }
     }
 }

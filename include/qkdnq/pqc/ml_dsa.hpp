@@ -38,6 +38,7 @@
 #include <qkdnq/hash/shake.hpp>
 #include <qkdnq/pqc/crystals/ml_dsa_backend.hpp>
 #include <qkdnq/pqc/crystals/ml_dsa_poly.hpp>
+#include <qkdnq/pqc/crystals/ml_dsa_sampling.hpp>
 
 #include <algorithm>
 #include <array>
@@ -720,33 +721,79 @@ struct ml_dsa_params {
     using vec_l_ntt = std::array<poly_ntt, l>;
     using matrix = std::array<poly_ntt, k * l>;  // A_hat[i][j] at index l i + j
 
+    // Calls job(first, count) over 0..total in groups of four (count = 4, or less for the last
+    // group); the samplers below run each group on the four-way SHAKE.
+    template <class Job>
+    static void in_fours(std::size_t total, Job&& job) {
+        for (std::size_t first = 0; first < total; first += 4) job(first, std::min<std::size_t>(4, total - first));
+    }
+
     // FIPS 204, Alg. 32 (ExpandA): A_hat[r][s] = RejNTTPoly(rho || IntegerToBytes(s, 1) ||
-    // IntegerToBytes(r, 1)). rho is public.
+    // IntegerToBytes(r, 1)), four entries at a time. rho is public.
     static void expand_a(std::span<const std::uint8_t, 32> rho, matrix& a) {
-        std::array<std::uint8_t, 34> seed{};
-        std::copy(rho.begin(), rho.end(), seed.begin());
-        for (std::size_t r = 0; r < k; ++r) {
-            for (std::size_t s = 0; s < l; ++s) {
-                seed[32] = static_cast<std::uint8_t>(s);
-                seed[33] = static_cast<std::uint8_t>(r);
-                a[l * r + s] = detail::ml_dsa::rej_ntt_poly(seed);
+        std::array<std::array<std::uint8_t, 34>, 4> seeds{};
+        std::array<poly_ntt, 4> spare;
+        in_fours(k * l, [&](std::size_t first, std::size_t count) {
+            std::array<poly_ntt*, 4> out{};
+            for (std::size_t lane = 0; lane < 4; ++lane) {
+                const std::size_t entry = first + std::min(lane, count - 1);  // spare lanes repeat the last entry
+                std::copy(rho.begin(), rho.end(), seeds[lane].begin());
+                seeds[lane][32] = static_cast<std::uint8_t>(entry % l);  // s
+                seeds[lane][33] = static_cast<std::uint8_t>(entry / l);  // r
+                out[lane] = lane < count ? &a[entry] : &spare[lane];
             }
-        }
+            if (count == 1) {
+                a[first] = detail::ml_dsa::rej_ntt_poly(seeds[0]);
+            } else {
+                detail::ml_dsa::rej_ntt_poly_x4(seeds, out);
+            }
+        });
     }
 
     // FIPS 204, Alg. 33 (ExpandS): s1[r] = RejBoundedPoly(rho' || IntegerToBytes(r, 2)),
-    // s2[r] = RejBoundedPoly(rho' || IntegerToBytes(r + l, 2)).
+    // s2[r] = RejBoundedPoly(rho' || IntegerToBytes(r + l, 2)), four at a time.
     static void expand_s(std::span<const std::uint8_t, 64> rho_prime, vec_l& s1, vec_k& s2) {
-        std::array<std::uint8_t, 66> seed{};
-        std::copy(rho_prime.begin(), rho_prime.end(), seed.begin());
-        for (std::size_t r = 0; r < l + k; ++r) {
-            seed[64] = static_cast<std::uint8_t>(r);
-            seed[65] = 0;
-            poly s = detail::ml_dsa::rej_bounded_poly<eta>(seed);
-            if (r < l) s1[r] = s; else s2[r - l] = s;
-            secure_zero(&s, sizeof s);
-        }
-        secure_zero(std::span<std::uint8_t>(seed));
+        std::array<std::array<std::uint8_t, 66>, 4> seeds{};
+        std::array<poly, 4> spare;
+        auto target = [&](std::size_t r) -> poly& { return r < l ? s1[r] : s2[r - l]; };
+        in_fours(l + k, [&](std::size_t first, std::size_t count) {
+            std::array<poly*, 4> out{};
+            for (std::size_t lane = 0; lane < 4; ++lane) {
+                const std::size_t r = first + std::min(lane, count - 1);
+                std::copy(rho_prime.begin(), rho_prime.end(), seeds[lane].begin());
+                seeds[lane][64] = static_cast<std::uint8_t>(r);
+                seeds[lane][65] = 0;
+                out[lane] = lane < count ? &target(r) : &spare[lane];
+            }
+            if (count == 1) {
+                target(first) = detail::ml_dsa::rej_bounded_poly<eta>(seeds[0]);
+            } else {
+                detail::ml_dsa::rej_bounded_poly_x4<eta>(seeds, out);
+            }
+        });
+        secure_zero(&seeds, sizeof seeds);
+        secure_zero(&spare, sizeof spare);
+    }
+
+    // FIPS 204, Alg. 34 (ExpandMask): y[r] = BitUnpack(H(rho'' || IntegerToBytes(kappa + r, 2),
+    // 32 c), gamma1 - 1, gamma1), four at a time.
+    static void expand_mask(std::span<const std::uint8_t, 64> rho2, std::uint16_t kappa, vec_l& y) {
+        std::array<poly, 4> spare;
+        in_fours(l, [&](std::size_t first, std::size_t count) {
+            if (count == 1) {
+                y[first] = detail::ml_dsa::expand_mask_poly<gamma1_bits>(rho2, static_cast<std::uint16_t>(kappa + first));
+                return;
+            }
+            std::array<std::uint16_t, 4> nonces{};
+            std::array<poly*, 4> out{};
+            for (std::size_t lane = 0; lane < 4; ++lane) {
+                const std::size_t r = first + std::min(lane, count - 1);
+                nonces[lane] = static_cast<std::uint16_t>(kappa + r);
+                out[lane] = lane < count ? &y[r] : &spare[lane];
+            }
+            detail::ml_dsa::expand_mask_x4<gamma1_bits>(rho2, nonces, out);
+        });
+        secure_zero(&spare, sizeof spare);
     }
 
     // FIPS 204, Alg. 22 (pkEncode) and Alg. 23 (pkDecode).
@@ -887,11 +934,9 @@ private:
     // s.ctilde, s.z (mod± q) and s.h hold the signature's parts, declassified.
     static bool attempt(const signing_key& key, const matrix& a, mu_view mu, std::span<const std::uint8_t, 64> rho2,
                         std::uint16_t kappa, attempt_state& s) {
+        expand_mask(rho2, kappa, s.y);  // L11: y = ExpandMask(rho'', kappa)
         vec_l_ntt y_hat;
-        for (std::size_t j = 0; j < l; ++j) {  // L11: y = ExpandMask(rho'', kappa)
-            s.y[j] = detail::ml_dsa::expand_mask_poly<gamma1_bits>(rho2, static_cast<std::uint16_t>(kappa + j));
-            y_hat[j] = Backend::ntt(s.y[j]);
-        }
+        for (std::size_t j = 0; j < l; ++j) y_hat[j] = Backend::ntt(s.y[j]);
         std::array<std::uint8_t, k * w1_poly_size> w1_bytes{};
         for (std::size_t i = 0; i < k; ++i) {  // L12: w = NTT^-1(A_hat o NTT(y))
             poly_ntt acc;

@@ -422,29 +422,35 @@ template <std::size_t K, std::size_t Omega>
 // ---------------------------------------------------------------------------------------------
 // Sampling (FIPS 204 §7.3)
 
-// FIPS 204, Alg. 30 (RejNTTPoly) with Alg. 14 (CoeffFromThreeBytes): rejection sampling from
-// SHAKE128(seed), seed = rho || s || r (34 bytes, ExpandA). Public data: branches freely.
+// FIPS 204, Alg. 30 (RejNTTPoly) L5-13 with Alg. 14 (CoeffFromThreeBytes) on one block of
+// SHAKE128 output (a multiple of 3 bytes): appends the accepted values to a.c[j...] and returns the
+// new count, at most n. Public data: branches freely.
+inline std::size_t rej_ntt_parse(bytes_view block, poly_ntt& a, std::size_t j) noexcept {
+    for (std::size_t p = 0; p + 3 <= block.size() && j < n; p += 3) {  // L5
+        const std::int32_t z = static_cast<std::int32_t>(block[p]) | (static_cast<std::int32_t>(block[p + 1]) << 8) |
+                               (static_cast<std::int32_t>(block[p + 2] & 0x7f) << 16);  // Alg. 14 L1-3
+        if (z < q) a.c[j++] = z;  // Alg. 14 L4-5, Alg. 30 L7-8
+    }
+    return j;
+}
+
+// Five SHAKE128 blocks give 280 candidates; 256 are needed and each is accepted with probability
+// q / 2^23 > 0.999, so more are rarely squeezed (pq-crystals POLY_UNIFORM_NBLOCKS).
+inline constexpr std::size_t rej_ntt_first_blocks = 5;
+
+// FIPS 204, Alg. 30 (RejNTTPoly): rejection sampling from SHAKE128(seed), seed = rho || s || r
+// (34 bytes, ExpandA). Public data.
 [[nodiscard]] inline poly_ntt rej_ntt_poly(std::span<const std::uint8_t, 34> seed) {
     shake128 g;
     g.absorb(seed);  // L2-3
     poly_ntt a;
-    std::size_t j = 0;  // L4
-    auto parse = [&](bytes_view block) {
-        for (std::size_t p = 0; p + 3 <= block.size() && j < n; p += 3) {  // L5
-            const std::int32_t z = static_cast<std::int32_t>(block[p]) | (static_cast<std::int32_t>(block[p + 1]) << 8) |
-                                   (static_cast<std::int32_t>(block[p + 2] & 0x7f) << 16);  // Alg. 14 L1-3
-            if (z < q) a.c[j++] = z;  // Alg. 14 L4-5, Alg. 30 L7-8
-        }
-    };
-    // Five blocks give 280 candidates; 256 are needed and each is accepted with probability
-    // q / 2^23 > 0.999, so more are rarely squeezed (pq-crystals POLY_UNIFORM_NBLOCKS).
-    std::array<std::uint8_t, 5 * shake128::rate> blocks{};
+    std::array<std::uint8_t, rej_ntt_first_blocks * shake128::rate> blocks{};
     g.squeeze(blocks);
-    parse(blocks);
+    std::size_t j = rej_ntt_parse(blocks, a, 0);  // L4
     while (j < n) {
         const auto one = std::span<std::uint8_t>(blocks).first(shake128::rate);
         g.squeeze(one);
-        parse(one);
+        j = rej_ntt_parse(one, a, j);
     }
     return a;
 }
@@ -462,42 +468,53 @@ template <unsigned Eta>
     }
 }
 
+// A RejBoundedPoly output being filled: one spare slot for the last unconditional store.
+struct rej_bounded_buffer {
+    std::array<std::int32_t, n + 1> c{};
+};
+
+// FIPS 204, Alg. 31 (RejBoundedPoly) L4-14 on one block of SHAKE256 output: appends the accepted
+// coefficients to a.c[j...] and returns the new count, at most n. The input is secret. Each
+// candidate is computed and stored without a branch; only its accept bit (b < 15 or b < 9) is
+// declassified and moves the write position: rejections are independent of the accepted values
+// (pq-crystals rej_eta, mldsa-native's declassification of t_valid).
+template <unsigned Eta>
+inline std::size_t rej_bounded_parse(bytes_view block, rej_bounded_buffer& a, std::size_t j) noexcept {
+    constexpr std::uint32_t limit = Eta == 2 ? 15 : 9;
+    for (std::size_t p = 0; p < block.size() && j < n; ++p) {  // L4
+        const std::uint32_t z = block[p];
+        const std::uint32_t z0 = z & 15u, z1 = z >> 4;  // L6-7
+        a.c[j] = coeff_from_half_byte<Eta>(z0);
+        j += declassify(ct::is_less(z0, limit)) & 1u;  // L8-10
+        a.c[j] = coeff_from_half_byte<Eta>(z1);
+        j += declassify(ct::is_less(z1, limit)) & static_cast<std::uint32_t>(j < n);  // L11-13
+    }
+    return j;
+}
+
+// One block (272 half-bytes) for eta = 2, two for eta = 4 usually suffice (pq-crystals
+// POLY_UNIFORM_ETA_NBLOCKS); the count of blocks squeezed is public like the accept bits.
+template <unsigned Eta>
+inline constexpr std::size_t rej_bounded_first_blocks = Eta == 2 ? 1 : 2;
+
 // FIPS 204, Alg. 31 (RejBoundedPoly): coefficients in [-eta, eta] from SHAKE256(seed), seed =
-// rho' || IntegerToBytes(r, 2) (66 bytes, ExpandS). rho' is secret. Each candidate is computed
-// and stored without a branch; only its accept bit (b < 15 or b < 9) is declassified and moves
-// the write position: rejections are independent of the accepted values (pq-crystals rej_eta,
-// mldsa-native's declassification of t_valid).
+// rho' || IntegerToBytes(r, 2) (66 bytes, ExpandS). rho' is secret; see rej_bounded_parse.
 template <unsigned Eta>
 [[nodiscard]] inline poly rej_bounded_poly(std::span<const std::uint8_t, 66> seed) {
-    constexpr std::uint32_t limit = Eta == 2 ? 15 : 9;
     shake256 h;
     h.absorb(seed);  // L2-3
-    std::array<std::int32_t, n + 1> a{};  // one spare slot for the last unconditional store
-    std::size_t j = 0;
-    auto parse = [&](bytes_view block) {
-        for (std::size_t p = 0; p < block.size() && j < n; ++p) {  // L4
-            const std::uint32_t z = block[p];
-            const std::uint32_t z0 = z & 15u, z1 = z >> 4;  // L6-7
-            a[j] = coeff_from_half_byte<Eta>(z0);
-            j += declassify(ct::is_less(z0, limit)) & 1u;  // L8-10
-            a[j] = coeff_from_half_byte<Eta>(z1);
-            j += declassify(ct::is_less(z1, limit)) & static_cast<std::uint32_t>(j < n);  // L11-13
-        }
-    };
-    // One block (272 half-bytes) for eta = 2, two for eta = 4 usually suffice (pq-crystals
-    // POLY_UNIFORM_ETA_NBLOCKS); the count of blocks squeezed is public like the accept bits.
-    constexpr std::size_t first_blocks = Eta == 2 ? 1 : 2;
-    std::array<std::uint8_t, first_blocks * shake256::rate> blocks{};
+    rej_bounded_buffer a;
+    std::array<std::uint8_t, rej_bounded_first_blocks<Eta> * shake256::rate> blocks{};
     h.squeeze(blocks);
-    parse(blocks);
+    std::size_t j = rej_bounded_parse<Eta>(blocks, a, 0);
     while (j < n) {
         const auto one = std::span<std::uint8_t>(blocks).first(shake256::rate);
         h.squeeze(one);
-        parse(one);
+        j = rej_bounded_parse<Eta>(one, a, j);
     }
     poly out;
-    std::copy_n(a.begin(), n, out.c.begin());
-    secure_zero(a.data(), sizeof a);
+    std::copy_n(a.c.begin(), n, out.c.begin());
+    secure_zero(&a, sizeof a);
     secure_zero(blocks.data(), blocks.size());
     return out;
 }
