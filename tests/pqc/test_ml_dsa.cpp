@@ -301,6 +301,18 @@ void run_malformed() {
         CHECK(P::signature::from_bytes(padding).error() == qkdnq::status::malformed_message);
         CHECK_FALSE(P::verify(pk, message, {}, qkdnq::bytes_view(padding)));
     }
+    // Random bytes as a signature, and random hint blocks on a good signature: false, no crash.
+    for (int round = 0; round < 50; ++round) {
+        bytes noise(P::sig_size);
+        rng.fill(noise);
+        CHECK_FALSE(P::verify(pk, message, {}, qkdnq::bytes_view(noise)));
+        bytes hint = good;
+        rng.fill(qkdnq::mutable_bytes(hint).last(P::omega + P::k));
+        if (round % 2 == 0) {  // plausible counts, to get past the first check of Alg. 21
+            for (std::size_t i = 0; i < P::k; ++i) hint[P::sig_size - P::k + i] = static_cast<std::uint8_t>(i * P::omega / P::k);
+        }
+        CHECK_FALSE(P::verify(pk, message, {}, qkdnq::bytes_view(hint)));
+    }
     bytes all_ones(P::sig_size, 0xff);
     CHECK_FALSE(P::verify(pk, message, {}, qkdnq::bytes_view(all_ones)));
     bytes all_zero(P::sig_size, 0);
