@@ -26,4 +26,5 @@
 #include <qkdnq/hash/shake_x4.hpp>
 #include <qkdnq/hash/shake_drbg.hpp>
 
+#include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>

@@ -19,6 +19,7 @@
 #include <qkdnq/hash/sha3.hpp>
 #include <qkdnq/hash/shake.hpp>
 #include <qkdnq/hash/shake_x4.hpp>
+#include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
 
 #include <array>
@@ -197,6 +198,47 @@ void check_ml_kem() {
     g_sink += qkdnq::ct::equal(sender_key.span(), rejection_key.span()) ? 1 : 0;
 }
 
+// ML-DSA with xi, the private key and rnd poisoned: key generation, deterministic and hedged
+// signing (pure, HashML-DSA, external mu), the private-key range check, and verification of the
+// result. Only what FIPS 204 makes public is declassified: pk and the signatures here, and inside
+// the library rho, tr, c~, each rejection test's outcome, RejBoundedPoly's accept bits, and z, h
+// once accepted (see the header comment of pqc/ml_dsa.hpp).
+template <class Dsa>
+void check_ml_dsa() {
+    std::array<std::uint8_t, 32> xi{}, rnd{};
+    qkdnq::os_random rng;
+    rng.fill(xi);
+    rng.fill(rnd);
+    const auto message = random_bytes(100);
+    const auto context = random_bytes(20);
+    std::array<std::uint8_t, Dsa::pk_size> pk{};
+    std::array<std::uint8_t, Dsa::sk_size> sk{};
+    std::array<std::uint8_t, Dsa::sig_size> sig{};
+    poison_all(xi);
+    Dsa::keygen_internal(xi, pk, sk);
+    unpoison_all(pk);  // the public key is public
+    poison_all(sk);    // all of sk secret, even its public rho and tr
+    poison_all(rnd);
+    g_sink += Dsa::check_private_key(sk) ? 1 : 0;
+
+    Dsa::sign_deterministic(sk, message, context, sig);  // Alg. 2 with rnd = 0^32
+    unpoison_all(sig);
+    g_sink += Dsa::verify(pk, message, context, sig) ? 1 : 0;
+
+    Dsa::sign(sk, message, context, rnd, sig);  // hedged, secret rnd
+    unpoison_all(sig);
+    g_sink += Dsa::verify(pk, message, context, sig) ? 1 : 0;
+
+    Dsa::hash_sign(sk, message, context, qkdnq::ml_dsa_pre_hash::sha2_512, rnd, sig);  // Alg. 4
+    unpoison_all(sig);
+    g_sink += Dsa::hash_verify(pk, message, context, qkdnq::ml_dsa_pre_hash::sha2_512, sig) ? 1 : 0;
+
+    const auto mu = Dsa::compute_mu(pk, message, context);  // external mu
+    Dsa::sign_mu(sk, mu, rnd, sig);
+    unpoison_all(sig);
+    g_sink += Dsa::verify_mu(pk, mu, sig) ? 1 : 0;
+}
+
 // A deliberately leaky comparison (early exit on the first difference).
 bool leaky_equal(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b) {
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -235,7 +277,10 @@ int main(int argc, char** argv) {
     check_ml_kem<qkdnq::ml_kem_params<2, scalar_kernels>>();
     check_ml_kem<qkdnq::ml_kem_params<3, scalar_kernels>>();
     check_ml_kem<qkdnq::ml_kem_params<4, scalar_kernels>>();
-    std::printf("constant-time checks ran, ML-KEM kernels %s and scalar (sink %d)\n",
-                qkdnq::detail::ml_kem::default_backend::name, g_sink & 1);
+    check_ml_dsa<qkdnq::ml_dsa_44>();  // default kernels (scalar today)
+    check_ml_dsa<qkdnq::ml_dsa_65>();
+    check_ml_dsa<qkdnq::ml_dsa_87>();
+    std::printf("constant-time checks ran, ML-KEM kernels %s and scalar, ML-DSA kernels %s (sink %d)\n",
+                qkdnq::detail::ml_kem::default_backend::name, qkdnq::detail::ml_dsa::default_backend::name, g_sink & 1);
     return 0;
 }

@@ -186,6 +186,51 @@ TEST_CASE("SHA-2 reproduces the FIPS 180-4 example messages", "[hash][kat]") {
           "de0ff244877ea60a4cb0432ce577c31beb009c5c2c49aa2e4eadb217ad8cc09b");
 }
 
+TEST_CASE("SHA-512/224 and SHA-512/256 reproduce the FIPS 180-4 example messages", "[hash][kat]") {
+    // NIST's SHA examples for SHA-512/224 and SHA-512/256 (csrc.nist.gov "Examples with
+    // Intermediate Values"); every value agrees with Python's hashlib ("sha512_224", "sha512_256").
+    const std::string abc = "abc";
+    const std::string two_block_512 =
+        "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+    const std::string million_a(1000000, 'a');
+    using qkdnq::as_bytes;
+
+    CHECK(hex_of<qkdnq::sha512_224>({}) == "6ed0dd02806fa89e25de060c19d3ac86cabb87d6a0ddd05c333b84f4");
+    CHECK(hex_of<qkdnq::sha512_224>(as_bytes(abc)) == "4634270f707b6a54daae7530460842e20e37ed265ceee9a43e8924aa");
+    CHECK(hex_of<qkdnq::sha512_224>(as_bytes(two_block_512)) == "23fec5bb94d60b23308192640b0c453335d664734fe40e7268674af9");
+    CHECK(hex_of<qkdnq::sha512_224>(as_bytes(million_a)) == "37ab331d76f0d36de422bd0edeb22a28accd487b7a8453ae965dd287");
+
+    CHECK(hex_of<qkdnq::sha512_256>({}) == "c672b8d1ef56ed28ab87c3622c5114069bdd3ad7b8f9737498d0c01ecef0967a");
+    CHECK(hex_of<qkdnq::sha512_256>(as_bytes(abc)) == "53048e2681941ef99b2e29b76b4c7dabe4c2d0c634fc6d46e0e2f13107e7af23");
+    CHECK(hex_of<qkdnq::sha512_256>(as_bytes(two_block_512)) ==
+          "3928e184fb8690f840da3988121d31be65cb9d3ef83ee6146feac861e19b563a");
+    CHECK(hex_of<qkdnq::sha512_256>(as_bytes(million_a)) ==
+          "9a59a052930187a97038cae692f30708aa6491923ef5194394dc68d56c74fb21");
+}
+
+namespace {
+// SHA-512 with the initial hash value H(0)'' = H(0) xor a5a5...a5 (FIPS 180-4 §5.3.6, step 1).
+struct sha512_t_generator_params : qkdnq::detail::sha512_params {
+    static constexpr std::array<word, 8> initial_hash = [] {
+        auto h = qkdnq::detail::sha512_params::initial_hash;
+        for (auto& w : h) w ^= 0xa5a5a5a5a5a5a5a5;
+        return h;
+    }();
+};
+}  // namespace
+
+TEST_CASE("SHA-512/t initial hash values come from the IV generation function (FIPS 180-4 §5.3.6)", "[hash][kat]") {
+    // H(0) of SHA-512/t is SHA-512 with the modified IV of the ASCII string "SHA-512/t".
+    using generator = qkdnq::detail::sha2_hash<sha512_t_generator_params>;
+    auto words_of = [](const std::array<std::uint8_t, 64>& digest) {
+        std::array<std::uint64_t, 8> w{};
+        for (std::size_t i = 0; i < 8; ++i) w[i] = qkdnq::load_be64(digest.data() + 8 * i);
+        return w;
+    };
+    CHECK(words_of(generator::hash(qkdnq::as_bytes("SHA-512/224"))) == qkdnq::detail::sha512_224_params::initial_hash);
+    CHECK(words_of(generator::hash(qkdnq::as_bytes("SHA-512/256"))) == qkdnq::detail::sha512_256_params::initial_hash);
+}
+
 TEST_CASE("SHA-2 ACVP AFT (byte-oriented cases)", "[hash][kat]") {
     const auto& records = acvp_records();
     check_acvp_aft<qkdnq::sha256>(records, "SHA2-256");
@@ -208,7 +253,8 @@ TEST_CASE("SHA-2 ACVP LDT, 1 GiB streamed", "[hash][kat][ldt]") {
 }
 
 TEMPLATE_TEST_CASE("SHA-2: incremental update equals one shot, over random chunkings", "[hash][property]",
-                   qkdnq::sha224, qkdnq::sha256, qkdnq::sha384, qkdnq::sha512) {
+                   qkdnq::sha224, qkdnq::sha256, qkdnq::sha384, qkdnq::sha512, qkdnq::sha512_224,
+                   qkdnq::sha512_256) {
     const auto seed = GENERATE(values<std::uint64_t>({1, 2, 3, 4}));
     std::mt19937_64 rng(seed);
     // Every length up to three blocks (every padding tail), then a few long ones.
@@ -232,7 +278,7 @@ TEMPLATE_TEST_CASE("SHA-2: incremental update equals one shot, over random chunk
 }
 
 TEMPLATE_TEST_CASE("SHA-2: use after final throws, reset and copies", "[hash][property]", qkdnq::sha224,
-                   qkdnq::sha256, qkdnq::sha384, qkdnq::sha512) {
+                   qkdnq::sha256, qkdnq::sha384, qkdnq::sha512, qkdnq::sha512_224, qkdnq::sha512_256) {
     const auto msg = qkdnq::as_bytes("The quick brown fox jumps over the lazy dog");
     TestType h;
     h.update(msg.first(10));

@@ -1,4 +1,4 @@
-// SHA-2: SHA-224, SHA-256, SHA-384 and SHA-512 (FIPS 180-4).
+// SHA-2: SHA-224, SHA-256, SHA-384, SHA-512, SHA-512/224 and SHA-512/256 (FIPS 180-4).
 //
 //   auto digest = qkdnq::sha256::hash(data);          // one shot
 //   qkdnq::sha512 h;  h.update(part1);  h.update(part2);  h.final(out);
@@ -11,7 +11,8 @@
 //
 // SHA-256/224 compression runs on the x86 SHA extensions when the consumer compiles with them
 // (detail/sha256_shani.hpp) and on the scalar reference (detail/sha256_scalar.hpp) otherwise or when
-// QKDNQ_FORCE_SCALAR is set; `sha256::implementation` names the path chosen. SHA-512/384 is scalar.
+// QKDNQ_FORCE_SCALAR is set; `sha256::implementation` names the path chosen. SHA-512/384 and
+// SHA-512/t are scalar.
 #pragma once
 
 #include <qkdnq/core/bytes.hpp>
@@ -99,8 +100,30 @@ struct sha512_params : sha512_family {
         0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179};
 };
 
+// SHA-512/t (FIPS 180-4 §5.3.6): SHA-512 with its own initial hash value, truncated to t bits.
+// The initial values are those of the SHA-512/t IV generation function (§5.3.6.1, .2), which the
+// tests recompute.
+struct sha512_224_params : sha512_family {
+    static constexpr std::string_view name = "qkdnq::sha512_224";
+    static constexpr std::size_t digest_size = 28;
+    // FIPS 180-4 §5.3.6.1
+    static constexpr std::array<word, 8> initial_hash = {
+        0x8c3d37c819544da2, 0x73e1996689dcd4d6, 0x1dfab7ae32ff9c82, 0x679dd514582f9fcf,
+        0x0f6d2b697bd44da8, 0x77e36f7304c48942, 0x3f9d85a86a1d36c8, 0x1112e6ad91d692a1};
+};
+
+struct sha512_256_params : sha512_family {
+    static constexpr std::string_view name = "qkdnq::sha512_256";
+    static constexpr std::size_t digest_size = 32;
+    // FIPS 180-4 §5.3.6.2
+    static constexpr std::array<word, 8> initial_hash = {
+        0x22312194fc2bf72c, 0x9f555fa3c84c64c2, 0x2393b86b6f53b151, 0x963877195940eabd,
+        0x96283ee2a88effe3, 0xbe5e1e2553863992, 0x2b0199fc2c85b8aa, 0x0eb72ddc81c52ca2};
+};
+
 // The Merkle-Damgard shell shared by the four hashes: buffering, padding (FIPS 180-4 §5.1) and
-// output (§6.2.2 / §6.4.2, last step; truncated for SHA-224 §6.3 and SHA-384 §6.5).
+// output (§6.2.2 / §6.4.2, last step; truncated for SHA-224 §6.3, SHA-384 §6.5 and SHA-512/t §6.6, §6.7,
+// whose 28-byte digest ends in the middle of H3).
 template <class Params>
 class sha2_hash {
     using word = typename Params::word;
@@ -223,5 +246,9 @@ class sha256 : public detail::sha2_hash<detail::sha256_params> {};
 class sha384 : public detail::sha2_hash<detail::sha384_params> {};
 // SHA-512 (FIPS 180-4 §6.4): 64-byte digest, 128-byte block.
 class sha512 : public detail::sha2_hash<detail::sha512_params> {};
+// SHA-512/224 (FIPS 180-4 §6.6): 28-byte digest, 128-byte block.
+class sha512_224 : public detail::sha2_hash<detail::sha512_224_params> {};
+// SHA-512/256 (FIPS 180-4 §6.7): 32-byte digest, 128-byte block.
+class sha512_256 : public detail::sha2_hash<detail::sha512_256_params> {};
 
 }  // namespace qkdnq
