@@ -185,10 +185,56 @@ void BM_ml_dsa_decompose(benchmark::State& state) {
     state.SetLabel(Backend::name);
 }
 
+template <class Backend>
+void BM_ml_dsa_multiply_accumulate(benchmark::State& state) {
+    const md::poly_ntt a{bench_poly().c}, b{bench_poly().c};
+    md::poly_ntt acc;
+    timed(state, [&] {
+        Backend::multiply_accumulate(acc, a, b);
+        Backend::reduce(acc);
+        benchmark::DoNotOptimize(acc);
+    });
+    state.SetLabel(Backend::name);
+}
+
+template <class Backend>
+void BM_ml_dsa_use_hint(benchmark::State& state) {
+    const md::poly w = bench_poly();
+    md::poly h, w1;
+    for (std::size_t i = 0; i < md::n; ++i) h.c[i] = static_cast<std::int32_t>(i % 3 == 0);
+    timed(state, [&] {
+        Backend::template use_hint<md::gamma2_high>(w1, h, w);
+        benchmark::DoNotOptimize(w1);
+    });
+    state.SetLabel(Backend::name);
+}
+
+template <class Backend>
+void BM_ml_dsa_norm_exceeds(benchmark::State& state) {
+    const md::poly f = bench_poly();
+    timed(state, [&] {
+        auto r = Backend::norm_exceeds(f, md::q / 2);
+        benchmark::DoNotOptimize(r);
+    });
+    state.SetLabel(Backend::name);
+}
+
 BENCHMARK(BM_ml_dsa_ntt<md::scalar_backend>)->Name("BM_ml_dsa_ntt<scalar>");
 BENCHMARK(BM_ml_dsa_ntt_inverse<md::scalar_backend>)->Name("BM_ml_dsa_ntt_inverse<scalar>");
 BENCHMARK(BM_ml_dsa_multiply_ntts<md::scalar_backend>)->Name("BM_ml_dsa_multiply_ntts<scalar>");
 BENCHMARK(BM_ml_dsa_decompose<md::scalar_backend>)->Name("BM_ml_dsa_decompose<scalar>");
+BENCHMARK(BM_ml_dsa_multiply_accumulate<md::scalar_backend>)->Name("BM_ml_dsa_multiply_accumulate<scalar>");
+BENCHMARK(BM_ml_dsa_use_hint<md::scalar_backend>)->Name("BM_ml_dsa_use_hint<scalar>");
+BENCHMARK(BM_ml_dsa_norm_exceeds<md::scalar_backend>)->Name("BM_ml_dsa_norm_exceeds<scalar>");
+#if QKDNQ_ML_DSA_HAVE_SIMD
+BENCHMARK(BM_ml_dsa_ntt<md::simd_backend>)->Name("BM_ml_dsa_ntt<simd>");
+BENCHMARK(BM_ml_dsa_ntt_inverse<md::simd_backend>)->Name("BM_ml_dsa_ntt_inverse<simd>");
+BENCHMARK(BM_ml_dsa_multiply_ntts<md::simd_backend>)->Name("BM_ml_dsa_multiply_ntts<simd>");
+BENCHMARK(BM_ml_dsa_decompose<md::simd_backend>)->Name("BM_ml_dsa_decompose<simd>");
+BENCHMARK(BM_ml_dsa_multiply_accumulate<md::simd_backend>)->Name("BM_ml_dsa_multiply_accumulate<simd>");
+BENCHMARK(BM_ml_dsa_use_hint<md::simd_backend>)->Name("BM_ml_dsa_use_hint<simd>");
+BENCHMARK(BM_ml_dsa_norm_exceeds<md::simd_backend>)->Name("BM_ml_dsa_norm_exceeds<simd>");
+#endif
 
 // The samplers: ExpandA's RejNTTPoly (SHAKE128) and ExpandMask (SHAKE256), one polynomial each.
 void BM_ml_dsa_rej_ntt_poly(benchmark::State& state) {

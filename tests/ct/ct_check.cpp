@@ -277,9 +277,13 @@ int main(int argc, char** argv) {
     check_ml_kem<qkdnq::ml_kem_params<2, scalar_kernels>>();
     check_ml_kem<qkdnq::ml_kem_params<3, scalar_kernels>>();
     check_ml_kem<qkdnq::ml_kem_params<4, scalar_kernels>>();
-    check_ml_dsa<qkdnq::ml_dsa_44>();  // default kernels (scalar today)
+    check_ml_dsa<qkdnq::ml_dsa_44>();  // default kernels: SIMD (AVX2) unless QKDNQ_FORCE_SCALAR
     check_ml_dsa<qkdnq::ml_dsa_65>();
     check_ml_dsa<qkdnq::ml_dsa_87>();
+    using dsa_scalar_kernels = qkdnq::detail::ml_dsa::scalar_backend;  // and the scalar references
+    check_ml_dsa<qkdnq::ml_dsa_params<4, 4, dsa_scalar_kernels>>();
+    check_ml_dsa<qkdnq::ml_dsa_params<6, 5, dsa_scalar_kernels>>();
+    check_ml_dsa<qkdnq::ml_dsa_params<8, 7, dsa_scalar_kernels>>();
     std::printf("constant-time checks ran, ML-KEM kernels %s and scalar, ML-DSA kernels %s (sink %d)\n",
                 qkdnq::detail::ml_kem::default_backend::name, qkdnq::detail::ml_dsa::default_backend::name, g_sink & 1);
     return 0;

@@ -1,12 +1,16 @@
-// The polynomial kernels ML-DSA runs on, chosen at compile time. Today there is one backend, the
-// scalar references of ml_dsa_poly.hpp; a SIMD backend implements the same static members with
-// the same results (checked by differential tests against scalar_backend) and becomes
-// `default_backend` where the target supports it, as ml_kem_backend.hpp does for ML-KEM.
+// The polynomial kernels ML-DSA runs on, chosen at compile time: `scalar_backend` (the plain
+// references of ml_dsa_poly.hpp) or `simd_backend` (ml_dsa_simd.hpp, AVX2 targets only). Both
+// compute exactly the same values, bit for bit (differential tests in tests/pqc/test_ml_dsa_simd.cpp);
+// `default_backend` is the SIMD one unless qkdnq::simd::enabled is false (QKDNQ_FORCE_SCALAR) or
+// the target has no AVX2, as ml_kem_backend.hpp does for ML-KEM.
 #pragma once
 
 #include <qkdnq/pqc/crystals/ml_dsa_poly.hpp>
+#include <qkdnq/pqc/crystals/ml_dsa_simd.hpp>
+#include <qkdnq/simd/arch.hpp>
 
 #include <cstdint>
+#include <type_traits>
 
 namespace qkdnq::detail::ml_dsa {
 
@@ -68,6 +72,50 @@ struct scalar_backend {
     }
 };
 
+#if QKDNQ_ML_DSA_HAVE_SIMD
+struct simd_backend {
+    static constexpr const char* name = simd_kernels::arch::name();
+
+    [[nodiscard]] static poly_ntt ntt(const poly& f) noexcept { return simd_kernels::ntt(f); }
+    [[nodiscard]] static poly ntt_inverse_montgomery(const poly_ntt& f) noexcept {
+        return simd_kernels::ntt_inverse_montgomery(f);
+    }
+    [[nodiscard]] static poly_ntt multiply_ntts(const poly_ntt& a, const poly_ntt& b) noexcept {
+        return simd_kernels::multiply_ntts(a, b);
+    }
+    static void multiply_accumulate(poly_ntt& acc, const poly_ntt& a, const poly_ntt& b) noexcept {
+        simd_kernels::multiply_accumulate(acc, a, b);
+    }
+    template <class P>
+    static void add_to(P& f, const P& g) noexcept { simd_kernels::add_to(f, g); }
+    template <class P>
+    static void sub_from(P& f, const P& g) noexcept { simd_kernels::sub_from(f, g); }
+    template <class P>
+    static void reduce(P& f) noexcept { simd_kernels::reduce(f); }
+    template <class P>
+    static void caddq(P& f) noexcept { simd_kernels::caddq_poly(f); }
+    template <class P>
+    static void centre(P& f) noexcept { simd_kernels::centre_poly(f); }
+    static void power2round(poly& t1, poly& t0, const poly& t) noexcept { simd_kernels::power2round(t1, t0, t); }
+    template <std::int32_t Gamma2>
+    static void decompose(poly& w1, poly& w0, const poly& w) noexcept {
+        simd_kernels::decompose<Gamma2>(w1, w0, w);
+    }
+    template <std::int32_t Gamma2>
+    [[nodiscard]] static std::uint32_t make_hint(poly& h, const poly& a0, const poly& a1) noexcept {
+        return simd_kernels::make_hint<Gamma2>(h, a0, a1);
+    }
+    template <std::int32_t Gamma2>
+    static void use_hint(poly& w1, const poly& h, const poly& w) noexcept {
+        simd_kernels::use_hint<Gamma2>(w1, h, w);
+    }
+    [[nodiscard]] static std::uint32_t norm_exceeds(const poly& f, std::int32_t bound) noexcept {
+        return simd_kernels::norm_exceeds(f, bound);
+    }
+};
+using default_backend = std::conditional_t<qkdnq::simd::enabled, simd_backend, scalar_backend>;
+#else
 using default_backend = scalar_backend;
+#endif
 
 }  // namespace qkdnq::detail::ml_dsa
