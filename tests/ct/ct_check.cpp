@@ -284,7 +284,7 @@ int main(int argc, char** argv) {
     check_ml_dsa<qkdnq::ml_dsa_params<4, 4, dsa_scalar_kernels>>();
     check_ml_dsa<qkdnq::ml_dsa_params<6, 5, dsa_scalar_kernels>>();
     check_ml_dsa<qkdnq::ml_dsa_params<8, 7, dsa_scalar_kernels>>();
-    std::printf("constant-time checks ran, ML-KEM kernels %s and scalar, ML-DSA kernels %s (sink %d)\n",
+    std::printf("constant-time checks ran, ML-KEM kernels %s and scalar, ML-DSA kernels %s and scalar (sink %d)\n",
                 qkdnq::detail::ml_kem::default_backend::name, qkdnq::detail::ml_dsa::default_backend::name, g_sink & 1);
     return 0;
 }
