@@ -26,6 +26,17 @@ inline void fuzz_check(bool condition, const char* what) {
     }
 }
 
+// True iff f() throws an E (any other exception propagates and is reported as a crash).
+template <class E, class F>
+bool fuzz_throws(F&& f) {
+    try {
+        f();
+    } catch (const E&) {
+        return true;
+    }
+    return false;
+}
+
 // Reads the fuzz input front to back, handing out lengths and byte strings; past the end it
 // yields zeros and empty strings, so every input is valid.
 class fuzz_reader {

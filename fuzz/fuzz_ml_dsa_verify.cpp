@@ -23,16 +23,6 @@
 
 namespace {
 
-template <class F>
-bool throws_invalid_argument(F&& f) {
-    try {
-        f();
-    } catch (const qkdnq::invalid_argument&) {
-        return true;
-    }
-    return false;
-}
-
 std::vector<std::uint8_t> fixed(fuzz_reader& in, std::size_t size) {
     const auto bytes = in.bytes(size);
     std::vector<std::uint8_t> out(bytes.begin(), bytes.end());
@@ -67,9 +57,9 @@ void arbitrary(fuzz_reader& in) {
 
     // Wrong lengths: programmer errors in the span API, a plain false in the typed one.
     const qkdnq::bytes_view short_pk(pk.data(), P::pk_size - 1), short_sig(sig.data(), P::sig_size - 1);
-    fuzz_check(throws_invalid_argument([&] { (void)P::verify(short_pk, message, context, qkdnq::bytes_view(sig)); }),
+    fuzz_check(fuzz_throws<qkdnq::invalid_argument>([&] { (void)P::verify(short_pk, message, context, qkdnq::bytes_view(sig)); }),
                "a short pk throws");
-    fuzz_check(throws_invalid_argument([&] { (void)P::verify(qkdnq::bytes_view(pk), message, context, short_sig); }),
+    fuzz_check(fuzz_throws<qkdnq::invalid_argument>([&] { (void)P::verify(qkdnq::bytes_view(pk), message, context, short_sig); }),
                "a short signature throws");
     fuzz_check(!P::verify(*typed_pk, message, context, short_sig), "typed verify: a short signature is false");
 }

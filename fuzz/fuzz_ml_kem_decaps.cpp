@@ -32,16 +32,6 @@
 
 namespace {
 
-template <class F>
-bool throws_invalid_argument(F&& f) {
-    try {
-        f();
-    } catch (const qkdnq::invalid_argument&) {
-        return true;
-    }
-    return false;
-}
-
 template <std::size_t N>
 std::array<std::uint8_t, N> take(fuzz_reader& in) {
     std::array<std::uint8_t, N> out{};
@@ -120,13 +110,13 @@ void arbitrary(fuzz_reader& in, std::uint8_t mode) {
     const bool dk_right = dk.size() == P::dk_size, c_right = c.size() == P::ct_size;
 
     bool checked = false;
-    fuzz_check(throws_invalid_argument([&] { checked = P::check_decapsulation_key(qkdnq::bytes_view(dk)); }) == !dk_right,
+    fuzz_check(fuzz_throws<qkdnq::invalid_argument>([&] { checked = P::check_decapsulation_key(qkdnq::bytes_view(dk)); }) == !dk_right,
                "check_decapsulation_key throws exactly on a wrong dk length");
     typename P::shared_secret k1, k2;
-    fuzz_check(throws_invalid_argument([&] { k1 = P::decaps_internal(qkdnq::bytes_view(dk), qkdnq::bytes_view(c)); }) ==
+    fuzz_check(fuzz_throws<qkdnq::invalid_argument>([&] { k1 = P::decaps_internal(qkdnq::bytes_view(dk), qkdnq::bytes_view(c)); }) ==
                    !(dk_right && c_right),
                "decaps_internal throws exactly on a wrong dk or c length");
-    fuzz_check(throws_invalid_argument([&] { k2 = P::decaps(qkdnq::bytes_view(dk), qkdnq::bytes_view(c)); }) ==
+    fuzz_check(fuzz_throws<qkdnq::invalid_argument>([&] { k2 = P::decaps(qkdnq::bytes_view(dk), qkdnq::bytes_view(c)); }) ==
                    !(dk_right && c_right),
                "decaps throws exactly on a wrong dk or c length");
     if (dk_right) {

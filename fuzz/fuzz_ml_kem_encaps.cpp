@@ -29,16 +29,6 @@ namespace {
 
 constexpr std::uint16_t q = 3329;
 
-template <class F>
-bool throws_invalid_argument(F&& f) {
-    try {
-        f();
-    } catch (const qkdnq::invalid_argument&) {
-        return true;
-    }
-    return false;
-}
-
 // Coefficient i of a ByteEncode12 string: 12 bits little-endian, two per three bytes.
 std::uint16_t coefficient(const std::vector<std::uint8_t>& ek, std::size_t i) {
     const std::size_t b = 3 * (i / 2);
@@ -89,16 +79,16 @@ void check(fuzz_reader& in, std::uint8_t mode) {
 
     // Length checks of the dynamic-span overloads.
     bool checked = false;
-    const bool threw = throws_invalid_argument([&] { checked = P::check_encapsulation_key(qkdnq::bytes_view(ek)); });
+    const bool threw = fuzz_throws<qkdnq::invalid_argument>([&] { checked = P::check_encapsulation_key(qkdnq::bytes_view(ek)); });
     fuzz_check(threw == !right_length, "check_encapsulation_key throws exactly on a wrong length");
     {
         std::vector<std::uint8_t> c(P::ct_size);
-        fuzz_check(throws_invalid_argument([&] { (void)P::encaps_internal(qkdnq::bytes_view(ek), m, c); }) == !right_length,
+        fuzz_check(fuzz_throws<qkdnq::invalid_argument>([&] { (void)P::encaps_internal(qkdnq::bytes_view(ek), m, c); }) == !right_length,
                    "encaps_internal throws exactly on a wrong ek length");
         std::vector<std::uint8_t> long_c(P::ct_size + 1);
-        fuzz_check(throws_invalid_argument([&] { (void)P::encaps_internal(qkdnq::bytes_view(ek), m, long_c); }),
+        fuzz_check(fuzz_throws<qkdnq::invalid_argument>([&] { (void)P::encaps_internal(qkdnq::bytes_view(ek), m, long_c); }),
                    "encaps_internal throws on a wrong c length");
-        fuzz_check(throws_invalid_argument(
+        fuzz_check(fuzz_throws<qkdnq::invalid_argument>(
                        [&] { (void)P::encaps_internal(qkdnq::bytes_view(ek), qkdnq::bytes_view(m).first(31), c); }),
                    "encaps_internal throws on a wrong m length");
     }
@@ -119,7 +109,7 @@ void check(fuzz_reader& in, std::uint8_t mode) {
     // Encapsulation, to keys that pass the check and to keys that do not: deterministic, and the
     // composition G then K-PKE.Encrypt on the key reduced mod q.
     std::vector<std::uint8_t> c1(P::ct_size), c2(P::ct_size);
-    const bool encaps_threw = throws_invalid_argument([&] {
+    const bool encaps_threw = fuzz_throws<qkdnq::invalid_argument>([&] {
         const auto k1 = P::encaps_internal(qkdnq::bytes_view(ek), m, c1);
         std::array<std::uint8_t, P::ct_size> c_fixed{};
         const auto k2 = P::encaps_internal(ek_fixed, m, c_fixed);

@@ -24,29 +24,15 @@
 #include <string>
 #include <vector>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-#define QKDNQ_BENCH_HAVE_TSC 1
-#endif
+#include "support/tsc.hpp"
 
 namespace {
 
-[[nodiscard]] std::uint64_t ticks() noexcept {
-#if QKDNQ_BENCH_HAVE_TSC
-    return __rdtsc();
-#else
-    return 0;
-#endif
-}
+using qkdnq::bench::ticks;
 
-// Adds the `tsc` counter (ticks per iteration) around a benchmark loop body.
 template <class Body>
 void timed(benchmark::State& state, Body&& body) {
-    const std::uint64_t start = ticks();
-    for (auto _ : state) body();
-    const std::uint64_t elapsed = ticks() - start;
-    state.counters["tsc"] = benchmark::Counter(static_cast<double>(elapsed) / static_cast<double>(state.iterations()));
-    state.SetLabel(qkdnq::detail::ml_dsa::default_backend::name);
+    qkdnq::bench::timed(state, qkdnq::detail::ml_dsa::default_backend::name, body);
 }
 
 constexpr std::size_t message_count = 64;
@@ -146,55 +132,50 @@ md::poly bench_poly() {
 template <class Backend>
 void BM_ml_dsa_ntt(benchmark::State& state) {
     const md::poly p = bench_poly();
-    timed(state, [&] {
+    qkdnq::bench::timed(state, Backend::name, [&] {
         auto r = Backend::ntt(p);
         benchmark::DoNotOptimize(r);
     });
-    state.SetLabel(Backend::name);
 }
 
 template <class Backend>
 void BM_ml_dsa_ntt_inverse(benchmark::State& state) {
     const md::poly_ntt p{bench_poly().c};
-    timed(state, [&] {
+    qkdnq::bench::timed(state, Backend::name, [&] {
         auto r = Backend::ntt_inverse_montgomery(p);
         benchmark::DoNotOptimize(r);
     });
-    state.SetLabel(Backend::name);
 }
 
 template <class Backend>
 void BM_ml_dsa_multiply_ntts(benchmark::State& state) {
     const md::poly_ntt a{bench_poly().c}, b{bench_poly().c};
-    timed(state, [&] {
+    qkdnq::bench::timed(state, Backend::name, [&] {
         auto r = Backend::multiply_ntts(a, b);
         benchmark::DoNotOptimize(r);
     });
-    state.SetLabel(Backend::name);
 }
 
 template <class Backend>
 void BM_ml_dsa_decompose(benchmark::State& state) {
     const md::poly w = bench_poly();
     md::poly w1, w0;
-    timed(state, [&] {
+    qkdnq::bench::timed(state, Backend::name, [&] {
         Backend::template decompose<md::gamma2_high>(w1, w0, w);
         benchmark::DoNotOptimize(w1);
         benchmark::DoNotOptimize(w0);
     });
-    state.SetLabel(Backend::name);
 }
 
 template <class Backend>
 void BM_ml_dsa_multiply_accumulate(benchmark::State& state) {
     const md::poly_ntt a{bench_poly().c}, b{bench_poly().c};
     md::poly_ntt acc;
-    timed(state, [&] {
+    qkdnq::bench::timed(state, Backend::name, [&] {
         Backend::multiply_accumulate(acc, a, b);
         Backend::reduce(acc);
         benchmark::DoNotOptimize(acc);
     });
-    state.SetLabel(Backend::name);
 }
 
 template <class Backend>
@@ -202,21 +183,19 @@ void BM_ml_dsa_use_hint(benchmark::State& state) {
     const md::poly w = bench_poly();
     md::poly h, w1;
     for (std::size_t i = 0; i < md::n; ++i) h.c[i] = static_cast<std::int32_t>(i % 3 == 0);
-    timed(state, [&] {
+    qkdnq::bench::timed(state, Backend::name, [&] {
         Backend::template use_hint<md::gamma2_high>(w1, h, w);
         benchmark::DoNotOptimize(w1);
     });
-    state.SetLabel(Backend::name);
 }
 
 template <class Backend>
 void BM_ml_dsa_norm_exceeds(benchmark::State& state) {
     const md::poly f = bench_poly();
-    timed(state, [&] {
+    qkdnq::bench::timed(state, Backend::name, [&] {
         auto r = Backend::norm_exceeds(f, md::q / 2);
         benchmark::DoNotOptimize(r);
     });
-    state.SetLabel(Backend::name);
 }
 
 BENCHMARK(BM_ml_dsa_ntt<md::scalar_backend>)->Name("BM_ml_dsa_ntt<scalar>");

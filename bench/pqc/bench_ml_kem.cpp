@@ -16,25 +16,13 @@
 #include <cstdint>
 #include <string>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-#define QKDNQ_BENCH_HAVE_TSC 1
-#endif
+#include "support/tsc.hpp"
 
 namespace {
 
-// Adds the `tsc` counter (ticks per iteration) around a benchmark loop body.
 template <class Body>
 void timed(benchmark::State& state, Body&& body) {
-#if QKDNQ_BENCH_HAVE_TSC
-    const std::uint64_t start = __rdtsc();
-#endif
-    for (auto _ : state) body();
-#if QKDNQ_BENCH_HAVE_TSC
-    const std::uint64_t ticks = __rdtsc() - start;
-    state.counters["tsc"] = benchmark::Counter(static_cast<double>(ticks) / static_cast<double>(state.iterations()));
-#endif
-    state.SetLabel(qkdnq::simd::arch_name());
+    qkdnq::bench::timed(state, qkdnq::simd::arch_name(), body);
 }
 
 template <class Kem>
@@ -107,42 +95,38 @@ mk::poly bench_poly() {
 template <class Backend>
 void BM_ml_kem_ntt(benchmark::State& state) {
     mk::poly p = bench_poly();
-    timed(state, [&] {
+    qkdnq::bench::timed(state, Backend::name, [&] {
         auto r = Backend::ntt(p);
         benchmark::DoNotOptimize(r);
     });
-    state.SetLabel(Backend::name);
 }
 
 template <class Backend>
 void BM_ml_kem_ntt_inverse(benchmark::State& state) {
     mk::poly_ntt p{bench_poly().c};
-    timed(state, [&] {
+    qkdnq::bench::timed(state, Backend::name, [&] {
         auto r = Backend::ntt_inverse(p);
         benchmark::DoNotOptimize(r);
     });
-    state.SetLabel(Backend::name);
 }
 
 template <class Backend>
 void BM_ml_kem_multiply_ntts(benchmark::State& state) {
     mk::poly_ntt a{bench_poly().c}, b{bench_poly().c};
-    timed(state, [&] {
+    qkdnq::bench::timed(state, Backend::name, [&] {
         auto r = Backend::multiply_ntts(a, b);
         benchmark::DoNotOptimize(r);
     });
-    state.SetLabel(Backend::name);
 }
 
 template <class Backend>
 void BM_ml_kem_compress10(benchmark::State& state) {
     mk::poly p = bench_poly();
-    timed(state, [&] {
+    qkdnq::bench::timed(state, Backend::name, [&] {
         mk::poly r = p;
         Backend::template compress<10>(r);
         benchmark::DoNotOptimize(r);
     });
-    state.SetLabel(Backend::name);
 }
 
 BENCHMARK(BM_ml_kem_ntt<mk::scalar_backend>)->Name("BM_ml_kem_ntt<scalar>");

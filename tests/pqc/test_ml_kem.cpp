@@ -22,13 +22,7 @@ const std::vector<vec_record>& vectors() {
     return records;
 }
 
-std::vector<const vec_record*> section(const std::string& name) {
-    std::vector<const vec_record*> out;
-    for (const auto& r : vectors()) {
-        if (r.section == name) out.push_back(&r);
-    }
-    return out;
-}
+std::vector<const vec_record*> section(const std::string& name) { return qkdnq::test::records_in_section(vectors(), name); }
 
 template <class P>
 std::string set_name() {

@@ -24,6 +24,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/case_counts.hpp"
 #include "support/vec_file.hpp"
 
 #include <algorithm>
@@ -214,16 +215,7 @@ void run_wycheproof(const std::string& set, const std::map<std::string, std::siz
     }
     // Every case of every source file ran: the counts equal the files' numberOfTests, which the
     // .vec records and which this test also knows independently.
-    REQUIRE(expected.size() == source_counts.size());
-    for (const auto& [kind, n] : source_counts) {
-        const std::string section = name + "/" + kind;
-        INFO(section);
-        REQUIRE(expected.count(section) == 1);
-        CHECK(expected.at(section) == n);
-        CHECK(tallies[section].run == n);
-        CHECK(tallies[section].valid + tallies[section].invalid == n);
-    }
-    CHECK(tallies.size() == source_counts.size());
+    qkdnq::test::require_every_case_ran(name, expected, source_counts, tallies);
     for (const auto& [section, t] : tallies) {
         std::printf("ml_kem_wycheproof_%s.vec [%s]: %zu run, 0 skipped (valid %zu, %zu of them implicit "
                     "rejection; invalid %zu: %zu wrong length thrown, %zu key check false)\n",

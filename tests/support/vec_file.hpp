@@ -86,4 +86,14 @@ inline std::vector<vec_record> read_vec_file(const std::string& relative_path) {
     return records;
 }
 
+// The records of one section, in file order.
+inline std::vector<const vec_record*> records_in_section(const std::vector<vec_record>& records,
+                                                         const std::string& name) {
+    std::vector<const vec_record*> out;
+    for (const auto& r : records) {
+        if (r.section == name) out.push_back(&r);
+    }
+    return out;
+}
+
 }  // namespace qkdnq::test

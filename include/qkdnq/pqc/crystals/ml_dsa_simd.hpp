@@ -98,19 +98,13 @@ inline vec centre(vec a) noexcept {
     return r - (((vec((q - 1) / 2) - r) >> 31) & vec(q));
 }
 
-// Horizontal OR and sum of the eight lanes (permutes and shuffles, no branch).
+// Horizontal OR of the eight lanes (permutes and shuffles, no branch); xsimd 8.1 has a horizontal
+// add (xsimd::hadd) but no horizontal OR.
 inline std::uint32_t horizontal_or(vec v) noexcept {
     reg r = v;
     r = _mm256_or_si256(r, _mm256_permute2x128_si256(r, r, 0x01));
     r = _mm256_or_si256(r, _mm256_shuffle_epi32(r, 0x4e));
     r = _mm256_or_si256(r, _mm256_shuffle_epi32(r, 0xb1));
-    return static_cast<std::uint32_t>(_mm256_cvtsi256_si32(r));
-}
-inline std::uint32_t horizontal_sum(vec v) noexcept {
-    reg r = v;
-    r = _mm256_add_epi32(r, _mm256_permute2x128_si256(r, r, 0x01));
-    r = _mm256_add_epi32(r, _mm256_shuffle_epi32(r, 0x4e));
-    r = _mm256_add_epi32(r, _mm256_shuffle_epi32(r, 0xb1));
     return static_cast<std::uint32_t>(_mm256_cvtsi256_si32(r));
 }
 
@@ -372,7 +366,7 @@ inline std::uint32_t make_hint(poly& h, const poly& a0, const poly& a1) noexcept
         store(h.c, i, hv);
         count = count + hv;
     }
-    return horizontal_sum(count);
+    return static_cast<std::uint32_t>(xsimd::hadd(count));
 }
 
 // FIPS 204, Alg. 40 (UseHint) on every coefficient, as ml_dsa::use_hint.

@@ -111,7 +111,6 @@ inline vec v_q() noexcept { return vec(static_cast<std::int16_t>(q)); }
 
 // a b R^-1 mod q in (-q, q), for |a b| < q 2^15, given b_qinv = b q^-1 mod 2^16 (Montgomery).
 inline vec fqmul(vec a, vec b, vec b_qinv) noexcept { return mulhi(a, b) - mulhi(mullo(a, b_qinv), v_q()); }
-inline vec fqmul(vec a, vec b) noexcept { return fqmul(a, b, mullo(b, vec(times_qinv(1)))); }
 
 // a mod q in [0, q] for any 16-bit a: t = floor(a 20159 / 2^26) is floor(a / q), or one more when
 // q divides a < 0 (20159 = round(2^26 / q)).
@@ -182,6 +181,13 @@ struct twiddles {
     const std::int16_t m = to_montgomery(zeta);
     return {m, times_qinv(m)};
 }
+
+// zetas[i] in Montgomery form, for the layers that combine whole vectors.
+inline constexpr std::array<twiddles, 128> zeta_twiddles = [] {
+    std::array<twiddles, 128> t{};
+    for (std::size_t i = 0; i < 128; ++i) t[i] = twiddle_of(zetas[i]);
+    return t;
+}();
 
 // One twiddle per lane for the transposed layers. Block b, vector w, lane l holds coefficient
 // c = b L^2 + l L + w. Forward (Alg. 9): zeta index 128/len + c / (2 len); inverse (Alg. 10):
@@ -278,7 +284,7 @@ inline poly_ntt ntt(const poly& f) noexcept {
     for (std::size_t len = 128; len >= lanes; len /= 2) {  // L3, whole vectors
         const std::size_t d = len / lanes;
         for (std::size_t start = 0; start < n; start += 2 * len, ++k) {  // L4-6
-            const twiddles z = twiddle_of(zetas[k]);
+            const twiddles z = zeta_twiddles[k];
             const vec zv(z.value), zq(z.value_qinv);
             for (std::size_t j = start / lanes; j < start / lanes + d; ++j) {  // L7-10
                 const vec t = fqmul(r[j + d], zv, zq);
@@ -336,7 +342,7 @@ inline poly ntt_inverse(const poly_ntt& f_hat) noexcept {
     for (std::size_t len = lanes; len <= 128; len *= 2) {  // whole vectors
         const std::size_t d = len / lanes;
         for (std::size_t start = 0; start < n; start += 2 * len) {
-            const twiddles z = twiddle_of(zetas[256 / len - 1 - start / (2 * len)]);
+            const twiddles z = zeta_twiddles[256 / len - 1 - start / (2 * len)];
             const vec zv(z.value), zq(z.value_qinv);
             for (std::size_t j = start / lanes; j < start / lanes + d; ++j) {
                 const vec t = r[j];
@@ -346,7 +352,7 @@ inline poly ntt_inverse(const poly_ntt& f_hat) noexcept {
         }
     }
 
-    const twiddles f = twiddle_of(3303);  // L14
+    constexpr twiddles f = twiddle_of(3303);  // L14
     const vec fv(f.value), fq(f.value_qinv);
     poly out;
     for (std::size_t i = 0; i < vectors; ++i) store(out.c, i, add_q_if_negative(fqmul(r[i], fv, fq)));
@@ -356,7 +362,7 @@ inline poly ntt_inverse(const poly_ntt& f_hat) noexcept {
 // FIPS 203, Alg. 11 (MultiplyNTTs) with Alg. 12 (BaseCaseMultiply): the pairs are split into
 // even and odd lanes, multiplied in Montgomery form, scaled back by R^2 and re-interleaved.
 inline poly_ntt multiply_ntts(const poly_ntt& f, const poly_ntt& g) noexcept {
-    const twiddles r2 = twiddle_of(static_cast<std::uint16_t>((std::uint32_t{1} << 16) % q));  // R^2 mod q
+    constexpr twiddles r2 = twiddle_of(static_cast<std::uint16_t>((std::uint32_t{1} << 16) % q));  // R^2 mod q
     const vec r2v(r2.value), r2q(r2.value_qinv);
     const vec qinv(times_qinv(1));
     poly_ntt h;
