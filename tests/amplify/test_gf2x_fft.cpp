@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <random>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -52,11 +53,13 @@ bool trace_pairing(const words& x, const words& y) {
     return trace(acc);
 }
 
+// The word schoolbook product (clmul_ct is checked against simd::clmul64_scalar above; the
+// latter is too slow at run time for the sizes here).
 words schoolbook(const words& a, const words& b) {
     words c(a.size() + b.size(), 0);
     for (std::size_t i = 0; i < a.size(); ++i) {
         for (std::size_t j = 0; j < b.size(); ++j) {
-            const auto p = qkdnq::simd::clmul64(a[i], b[j]);
+            const auto p = fft::clmul_ct(a[i], b[j]);
             c[i + j] ^= p.lo;
             c[i + j + 1] ^= p.hi;
         }
@@ -68,8 +71,8 @@ words schoolbook(const words& a, const words& b) {
 u64 product_word(const words& a, const words& b, std::size_t w) {
     u64 r = 0;
     for (std::size_t i = 0; i < a.size() && i <= w; ++i) {
-        if (w - i < b.size()) r ^= qkdnq::simd::clmul64(a[i], b[w - i]).lo;
-        if (w >= i + 1 && w - i - 1 < b.size()) r ^= qkdnq::simd::clmul64(a[i], b[w - i - 1]).hi;
+        if (w - i < b.size()) r ^= fft::clmul_ct(a[i], b[w - i]).lo;
+        if (w >= i + 1 && w - i - 1 < b.size()) r ^= fft::clmul_ct(a[i], b[w - i - 1]).hi;
     }
     return r;
 }
@@ -148,10 +151,37 @@ template <class K>
 void row_transform(fft::xform dir, words& x, unsigned j, u64 row) {
     const u64* tw = fft::twiddle_table();
     switch (dir) {
-        case fft::xform::fwd: fft::row_transform<K, fft::xform::fwd>(x.data(), j, row, tw); break;
-        case fft::xform::inv: fft::row_transform<K, fft::xform::inv>(x.data(), j, row, tw); break;
-        case fft::xform::fwd_t: fft::row_transform<K, fft::xform::fwd_t>(x.data(), j, row, tw); break;
-        case fft::xform::inv_t: fft::row_transform<K, fft::xform::inv_t>(x.data(), j, row, tw); break;
+        case fft::xform::fwd: fft::row_layers<K, fft::xform::fwd>(x.data(), j, 0, j, row, tw); break;
+        case fft::xform::inv: fft::row_layers<K, fft::xform::inv>(x.data(), j, 0, j, row, tw); break;
+        case fft::xform::fwd_t: fft::row_layers<K, fft::xform::fwd_t>(x.data(), j, 0, j, row, tw); break;
+        case fft::xform::inv_t: fft::row_layers<K, fft::xform::inv_t>(x.data(), j, 0, j, row, tw); break;
+    }
+}
+
+// The reference for a group stage: each of the 8 blocks on its own, in the natural layout.
+void block_stage_reference(fft::xform dir, words& block, u64 b) {
+    using R = fft::kernel_scalar;
+    const auto conv = [&](auto d) { fft::conv<decltype(d)::value>(block.data(), 8, 1, 256); };
+    using fwd = std::integral_constant<fft::conv_dir, fft::conv_dir::fwd>;
+    using inv = std::integral_constant<fft::conv_dir, fft::conv_dir::inv>;
+    using fwd_t = std::integral_constant<fft::conv_dir, fft::conv_dir::fwd_t>;
+    using inv_t = std::integral_constant<fft::conv_dir, fft::conv_dir::inv_t>;
+    switch (dir) {
+        case fft::xform::fwd: conv(fwd{}); row_transform<R>(dir, block, 8, b); break;
+        case fft::xform::inv: row_transform<R>(dir, block, 8, b); conv(inv{}); break;
+        case fft::xform::inv_t: conv(inv_t{}); row_transform<R>(dir, block, 8, b); break;
+        case fft::xform::fwd_t: row_transform<R>(dir, block, 8, b); conv(fwd_t{}); break;
+    }
+}
+
+template <class K>
+void group_stage(fft::xform dir, u64* g, u64 b0) {
+    const u64* tw = fft::twiddle_table();
+    switch (dir) {
+        case fft::xform::fwd: fft::group_stage<K, fft::xform::fwd>(g, b0, tw); break;
+        case fft::xform::inv: fft::group_stage<K, fft::xform::inv>(g, b0, tw); break;
+        case fft::xform::fwd_t: fft::group_stage<K, fft::xform::fwd_t>(g, b0, tw); break;
+        case fft::xform::inv_t: fft::group_stage<K, fft::xform::inv_t>(g, b0, tw); break;
     }
 }
 
@@ -240,8 +270,7 @@ TEST_CASE("SIMD field kernels equal the scalar reference on every length", "[amp
     using K = fft::kernel_native;
     using R = fft::kernel_scalar;
     std::mt19937_64 rng(3);
-    INFO("native kernel has tiles: " << K::has_tiles);
-    for (std::size_t n = 0; n <= 41; ++n) {
+        for (std::size_t n = 0; n <= 41; ++n) {
         for (const u64 s : {u64{0}, u64{1}, u64{0x1b}, ~u64{0}, rng()}) {
             const words u0 = random_words(n, rng), v0 = random_words(n, rng);
             const auto both = [&](auto kf, auto rf) {
@@ -316,6 +345,35 @@ TEST_CASE("Row transforms: SIMD equals scalar, inverse and transpose, and the fo
             }
         }
     }
+}
+
+TEST_CASE("Group stages: 8 interleaved blocks equal each block converted and transformed alone",
+          "[amplify][gf2x][fft][simd]") {
+    std::mt19937_64 rng(12);
+    const auto run = [&](auto kernel) {
+        using K = decltype(kernel);
+        for (const u64 b0 : {u64{0}, u64{8}, u64{2048}, u64{18432}}) {
+            for (const std::size_t blocks : {std::size_t{8}, std::size_t{3}, std::size_t{1}}) {
+                for (const auto dir : {fft::xform::fwd, fft::xform::inv, fft::xform::fwd_t, fft::xform::inv_t}) {
+                    const std::size_t stride = 300;  // blocks of 256 with gaps between them
+                    words data = random_words(8 * stride, rng), expect = data;
+                    words g(fft::group_words);
+                    K::group_in(data.data(), stride, blocks, g.data());
+                    group_stage<K>(dir, g.data(), b0);
+                    K::group_out(g.data(), data.data(), stride, blocks);
+                    for (std::size_t l = 0; l < blocks; ++l) {
+                        words block(expect.begin() + static_cast<std::ptrdiff_t>(l * stride),
+                                    expect.begin() + static_cast<std::ptrdiff_t>(l * stride + 256));
+                        block_stage_reference(dir, block, b0 + l);
+                        std::copy(block.begin(), block.end(), expect.begin() + static_cast<std::ptrdiff_t>(l * stride));
+                    }
+                    CHECK(data == expect);
+                }
+            }
+        }
+    };
+    run(fft::kernel_native{});
+    run(fft::kernel_scalar{});
 }
 
 // ---------------------------------------------------------------- basis conversion

@@ -209,11 +209,31 @@ static_assert(cantor_basis_is_valid(), "b_i^2 + b_i must equal b_(i-1)");
 //   bfly_inv_t v += s*u; u += v          (transpose of bfly_inv)
 //   mul_xor    d += s*x,  mul_set d = s*x,  pointwise d = d*x (elementwise)
 // The twiddle s is public; s == 0 (block 0 of each layer) skips the multiplication.
+// The block kernels work on a group: 8 blocks of 256 elements interleaved, element q of block l
+// at word 8q + l, so that every butterfly of the 8 low layers pairs whole 8-lane vectors (lane l
+// with its own twiddle) and every conversion XOR moves whole vectors:
+//   group_in / group_out  gather 8 blocks (stride apart) into a group and back
+//   lanes_layer<Dir>      layer i (span 2^i vectors) of the 8 block transforms
+
+enum class xform { fwd, inv, fwd_t, inv_t };
+
+inline constexpr unsigned group_log = 8;                         // blocks of 256 elements
+inline constexpr std::size_t group_block = std::size_t{1} << group_log;
+inline constexpr std::size_t group_lanes = 8;
+inline constexpr std::size_t group_words = group_block * group_lanes;
+
+// lane_twiddle[i][l] = w_(l 2^(8-i)): in layer i the twiddle of lane l exceeds that of lane 0 by
+// this (w is linear in its index, and the blocks of a group are 8-aligned).
+inline constexpr std::array<std::array<u64, 8>, group_log> lane_twiddle = [] {
+    std::array<std::array<u64, 8>, group_log> t{};
+    for (unsigned i = 0; i < group_log; ++i) {
+        for (unsigned l = 0; l < 8; ++l) t[i][l] = omega(u64{l} << (group_log - i));
+    }
+    return t;
+}();
 
 template <bool UsePclmul>
 struct kernel_elementwise {
-    static constexpr bool has_tiles = false;
-
     [[nodiscard]] static u64 m(u64 a, u64 b) noexcept {
         if constexpr (UsePclmul) {
             return mul(a, b);
@@ -221,30 +241,30 @@ struct kernel_elementwise {
             return mul_scalar(a, b);
         }
     }
-    static void bfly_fwd(u64* u, u64* v, u64 s, std::size_t n) noexcept {
-        for (std::size_t i = 0; i < n; ++i) {
-            if (s != 0) u[i] ^= m(s, v[i]);
-            v[i] ^= u[i];
+    template <xform Dir>
+    static void bfly(u64& u, u64& v, u64 s) noexcept {
+        if constexpr (Dir == xform::fwd) {
+            u ^= m(s, v);
+            v ^= u;
+        } else if constexpr (Dir == xform::inv) {
+            v ^= u;
+            u ^= m(s, v);
+        } else if constexpr (Dir == xform::fwd_t) {
+            u ^= v;
+            v ^= m(s, u);
+        } else {
+            v ^= m(s, u);
+            u ^= v;
         }
     }
-    static void bfly_inv(u64* u, u64* v, u64 s, std::size_t n) noexcept {
-        for (std::size_t i = 0; i < n; ++i) {
-            v[i] ^= u[i];
-            if (s != 0) u[i] ^= m(s, v[i]);
-        }
+    template <xform Dir>
+    static void butterflies(u64* u, u64* v, u64 s, std::size_t n) noexcept {
+        for (std::size_t i = 0; i < n; ++i) bfly<Dir>(u[i], v[i], s);
     }
-    static void bfly_fwd_t(u64* u, u64* v, u64 s, std::size_t n) noexcept {
-        for (std::size_t i = 0; i < n; ++i) {
-            u[i] ^= v[i];
-            if (s != 0) v[i] ^= m(s, u[i]);
-        }
-    }
-    static void bfly_inv_t(u64* u, u64* v, u64 s, std::size_t n) noexcept {
-        for (std::size_t i = 0; i < n; ++i) {
-            if (s != 0) v[i] ^= m(s, u[i]);
-            u[i] ^= v[i];
-        }
-    }
+    static void bfly_fwd(u64* u, u64* v, u64 s, std::size_t n) noexcept { butterflies<xform::fwd>(u, v, s, n); }
+    static void bfly_inv(u64* u, u64* v, u64 s, std::size_t n) noexcept { butterflies<xform::inv>(u, v, s, n); }
+    static void bfly_fwd_t(u64* u, u64* v, u64 s, std::size_t n) noexcept { butterflies<xform::fwd_t>(u, v, s, n); }
+    static void bfly_inv_t(u64* u, u64* v, u64 s, std::size_t n) noexcept { butterflies<xform::inv_t>(u, v, s, n); }
     static void mul_xor(u64* d, const u64* x, u64 s, std::size_t n) noexcept {
         if (s == 0) return;
         for (std::size_t i = 0; i < n; ++i) d[i] ^= m(s, x[i]);
@@ -255,9 +275,32 @@ struct kernel_elementwise {
     static void pointwise(u64* d, const u64* x, std::size_t n) noexcept {
         for (std::size_t i = 0; i < n; ++i) d[i] = m(d[i], x[i]);
     }
+    template <xform Dir>
+    static void lanes_layer(u64* x, unsigned i, const u64* tw, u64 off) noexcept {
+        const std::size_t span = std::size_t{1} << i;
+        for (std::size_t k = 0; k < (group_block >> (i + 1)); ++k) {
+            u64* u = x + 2 * k * span * group_lanes;
+            u64* v = u + span * group_lanes;
+            for (std::size_t q = 0; q < span; ++q) {
+                for (std::size_t l = 0; l < group_lanes; ++l) {
+                    bfly<Dir>(u[q * group_lanes + l], v[q * group_lanes + l], tw[k] ^ off ^ lane_twiddle[i][l]);
+                }
+            }
+        }
+    }
+    static void group_in(const u64* src, std::size_t stride, std::size_t blocks, u64* g) noexcept {
+        for (std::size_t q = 0; q < group_block; ++q) {
+            for (std::size_t l = 0; l < group_lanes; ++l) g[q * group_lanes + l] = l < blocks ? src[l * stride + q] : 0;
+        }
+    }
+    static void group_out(const u64* g, u64* dst, std::size_t stride, std::size_t blocks) noexcept {
+        for (std::size_t q = 0; q < group_block; ++q) {
+            for (std::size_t l = 0; l < blocks; ++l) dst[l * stride + q] = g[q * group_lanes + l];
+        }
+    }
 };
 
-// The reference kernel: clmul64_scalar, portable and constant time.
+// The reference kernel: constant-time scalar carry-less products.
 using kernel_scalar = kernel_elementwise<false>;
 
 #if QKDNQ_HAS_PCLMUL
@@ -266,19 +309,9 @@ using kernel_pclmul = kernel_elementwise<true>;
 #endif
 
 #if QKDNQ_GF2X_FFT_AVX512
-// Lane r of tile_cv[i]: w_(2^(3-i) r), the part of a tile twiddle that comes from the tile row.
-inline constexpr u64 tile_cv[3][8] = {
-    {0, omega(8), omega(16), omega(24), omega(32), omega(40), omega(48), omega(56)},
-    {0, omega(4), omega(8), omega(12), omega(16), omega(20), omega(24), omega(28)},
-    {0, omega(2), omega(4), omega(6), omega(8), omega(10), omega(12), omega(14)},
-};
-
 // Eight elements per zmm: two VPCLMULQDQ (even and odd lanes), the reduction by shifts and
-// three-way XORs. The three lowest layers of a row transform (spans 4, 2, 1) run on 8x8 tiles
-// transposed in registers, so that their butterflies also pair whole registers.
+// three-way XORs.
 struct kernel_avx512 {
-    static constexpr bool has_tiles = true;
-
     [[nodiscard]] static __m512i xor3(__m512i a, __m512i b, __m512i c) noexcept {
         return _mm512_ternarylogic_epi64(a, b, c, 0x96);
     }
@@ -295,6 +328,7 @@ struct kernel_avx512 {
     static constexpr __mmask8 all8 = 0xff;
     [[nodiscard]] static __m512i unpacklo(__m512i a, __m512i b) noexcept { return _mm512_maskz_unpacklo_epi64(all8, a, b); }
     [[nodiscard]] static __m512i unpackhi(__m512i a, __m512i b) noexcept { return _mm512_maskz_unpackhi_epi64(all8, a, b); }
+
     // a*b for 8 lanes. The high half of a carry-less product of two 64-bit words has bit 63
     // clear, so the shift by 63 of reduce128 is dropped.
     [[nodiscard]] static __m512i mul8(__m512i a, __m512i b) noexcept {
@@ -309,55 +343,48 @@ struct kernel_avx512 {
     static void store(u64* p, __m512i x) noexcept { _mm512_storeu_si512(p, x); }
     [[nodiscard]] static __m512i bcast(u64 s) noexcept { return _mm512_set1_epi64(static_cast<long long>(s)); }
 
-    static void bfly_fwd(u64* u, u64* v, u64 s, std::size_t n) noexcept {
-        std::size_t i = 0;
-        const __m512i S = bcast(s);
-        if (s == 0) {
-            for (; i + 8 <= n; i += 8) store(v + i, _mm512_xor_si512(load(v + i), load(u + i)));
+    template <xform Dir>
+    static void bfly(__m512i& u, __m512i& v, __m512i s) noexcept {
+        if constexpr (Dir == xform::fwd) {
+            u = _mm512_xor_si512(u, mul8(v, s));
+            v = _mm512_xor_si512(v, u);
+        } else if constexpr (Dir == xform::inv) {
+            v = _mm512_xor_si512(v, u);
+            u = _mm512_xor_si512(u, mul8(v, s));
+        } else if constexpr (Dir == xform::fwd_t) {
+            u = _mm512_xor_si512(u, v);
+            v = _mm512_xor_si512(v, mul8(u, s));
         } else {
+            v = _mm512_xor_si512(v, mul8(u, s));
+            u = _mm512_xor_si512(u, v);
+        }
+    }
+    template <xform Dir>
+    static void butterflies(u64* u, u64* v, u64 s, std::size_t n) noexcept {
+        std::size_t i = 0;
+        if (s == 0) {  // u += 0*v: only the XOR of the other half remains
             for (; i + 8 <= n; i += 8) {
-                const __m512i U = _mm512_xor_si512(load(u + i), mul8(load(v + i), S));
-                store(u + i, U);
-                store(v + i, _mm512_xor_si512(load(v + i), U));
+                if constexpr (Dir == xform::fwd || Dir == xform::inv) {
+                    store(v + i, _mm512_xor_si512(load(v + i), load(u + i)));
+                } else {
+                    store(u + i, _mm512_xor_si512(load(u + i), load(v + i)));
+                }
             }
-        }
-        kernel_scalar::bfly_fwd(u + i, v + i, s, n - i);
-    }
-    static void bfly_inv(u64* u, u64* v, u64 s, std::size_t n) noexcept {
-        std::size_t i = 0;
-        const __m512i S = bcast(s);
-        for (; i + 8 <= n; i += 8) {
-            const __m512i U = load(u + i);
-            const __m512i V = _mm512_xor_si512(load(v + i), U);
-            store(v + i, V);
-            if (s != 0) store(u + i, _mm512_xor_si512(U, mul8(V, S)));
-        }
-        kernel_scalar::bfly_inv(u + i, v + i, s, n - i);
-    }
-    static void bfly_fwd_t(u64* u, u64* v, u64 s, std::size_t n) noexcept {
-        std::size_t i = 0;
-        const __m512i S = bcast(s);
-        for (; i + 8 <= n; i += 8) {
-            const __m512i U = _mm512_xor_si512(load(u + i), load(v + i));
-            store(u + i, U);
-            if (s != 0) store(v + i, _mm512_xor_si512(load(v + i), mul8(U, S)));
-        }
-        kernel_scalar::bfly_fwd_t(u + i, v + i, s, n - i);
-    }
-    static void bfly_inv_t(u64* u, u64* v, u64 s, std::size_t n) noexcept {
-        std::size_t i = 0;
-        const __m512i S = bcast(s);
-        for (; i + 8 <= n; i += 8) {
-            const __m512i U = load(u + i);
-            __m512i V = load(v + i);
-            if (s != 0) {
-                V = _mm512_xor_si512(V, mul8(U, S));
+        } else {
+            const __m512i S = bcast(s);
+            for (; i + 8 <= n; i += 8) {
+                __m512i U = load(u + i), V = load(v + i);
+                bfly<Dir>(U, V, S);
+                store(u + i, U);
                 store(v + i, V);
             }
-            store(u + i, _mm512_xor_si512(U, V));
         }
-        kernel_scalar::bfly_inv_t(u + i, v + i, s, n - i);
+        kernel_scalar::butterflies<Dir>(u + i, v + i, s, n - i);
     }
+    static void bfly_fwd(u64* u, u64* v, u64 s, std::size_t n) noexcept { butterflies<xform::fwd>(u, v, s, n); }
+    static void bfly_inv(u64* u, u64* v, u64 s, std::size_t n) noexcept { butterflies<xform::inv>(u, v, s, n); }
+    static void bfly_fwd_t(u64* u, u64* v, u64 s, std::size_t n) noexcept { butterflies<xform::fwd_t>(u, v, s, n); }
+    static void bfly_inv_t(u64* u, u64* v, u64 s, std::size_t n) noexcept { butterflies<xform::inv_t>(u, v, s, n); }
     static void mul_xor(u64* d, const u64* x, u64 s, std::size_t n) noexcept {
         if (s == 0) return;
         std::size_t i = 0;
@@ -375,6 +402,23 @@ struct kernel_avx512 {
         std::size_t i = 0;
         for (; i + 8 <= n; i += 8) store(d + i, mul8(load(d + i), load(x + i)));
         kernel_scalar::pointwise(d + i, x + i, n - i);
+    }
+
+    template <xform Dir>
+    static void lanes_layer(u64* x, unsigned i, const u64* tw, u64 off) noexcept {
+        const std::size_t span = std::size_t{1} << i;
+        const __m512i lane = _mm512_xor_si512(load(lane_twiddle[i].data()), bcast(off));
+        for (std::size_t k = 0; k < (group_block >> (i + 1)); ++k) {
+            const __m512i S = _mm512_xor_si512(bcast(tw[k]), lane);
+            u64* u = x + 2 * k * span * group_lanes;
+            u64* v = u + span * group_lanes;
+            for (std::size_t q = 0; q < span; ++q) {
+                __m512i U = load(u + q * group_lanes), V = load(v + q * group_lanes);
+                bfly<Dir>(U, V, S);
+                store(u + q * group_lanes, U);
+                store(v + q * group_lanes, V);
+            }
+        }
     }
 
     // 8x8 transpose of 64-bit lanes (an involution): z[r] lane l <-> z[l] lane r.
@@ -399,67 +443,20 @@ struct kernel_avx512 {
             z[col + 4] = _mm512_maskz_shuffle_i64x2(all8, b[i], b[i + 4], 0xee);
         }
     }
-
-    // Register butterflies on whole registers, per-lane twiddles.
-    static void rb_fwd(__m512i& u, __m512i& v, __m512i s) noexcept {
-        u = _mm512_xor_si512(u, mul8(v, s));
-        v = _mm512_xor_si512(v, u);
-    }
-    static void rb_inv(__m512i& u, __m512i& v, __m512i s) noexcept {
-        v = _mm512_xor_si512(v, u);
-        u = _mm512_xor_si512(u, mul8(v, s));
-    }
-    static void rb_fwd_t(__m512i& u, __m512i& v, __m512i s) noexcept {
-        u = _mm512_xor_si512(u, v);
-        v = _mm512_xor_si512(v, mul8(u, s));
-    }
-    static void rb_inv_t(__m512i& u, __m512i& v, __m512i s) noexcept {
-        v = _mm512_xor_si512(v, mul8(u, s));
-        u = _mm512_xor_si512(u, v);
-    }
-
-    // Layers 2, 1, 0 of a row transform on the 64-element tiles of x[0, len). After the
-    // transpose, register l holds the elements 8r + l (lane r) of the tile; the twiddle of the
-    // block K is w_(2K) = w_(2K - low bits) + w_(low bits) + off_i (w is linear in the index).
-    enum class tile_op { fwd, inv, fwd_t, inv_t };
-    //
-    // tt[g] = {w_(16g), w_(32g), w_(64g)} (tile_twiddles): one contiguous stream, because GCC 12
-    // rewrites the three strided reads tw[8g], tw[16g], tw[32g] into addresses off a NULL base
-    // that its pure-const analysis then takes for a NULL dereference, and drops calls to the
-    // function as "pure".
-    template <tile_op Op>
-    static void tiles(u64* x, std::size_t len, const u64 off[3], const std::array<u64, 3>* tt) noexcept {
-        const __m512i cv0 = load(tile_cv[0]), cv1 = load(tile_cv[1]), cv2 = load(tile_cv[2]);
-        const __m512i w2 = bcast(omega(2)), w4 = bcast(omega(4)), w6 = bcast(omega(6));
-        for (std::size_t g = 0; g < len / 64; ++g) {
+    static void group_in(const u64* src, std::size_t stride, std::size_t blocks, u64* g) noexcept {
+        for (std::size_t t = 0; t < group_block / 8; ++t) {
             __m512i z[8];
-            for (int r = 0; r < 8; ++r) z[r] = load(x + 64 * g + 8 * static_cast<std::size_t>(r));
+            for (std::size_t l = 0; l < 8; ++l) z[l] = l < blocks ? load(src + l * stride + 8 * t) : _mm512_setzero_si512();
             transpose8(z);
-            const __m512i s2 = _mm512_xor_si512(bcast(tt[g][0] ^ off[2]), cv2);
-            const __m512i s1a = _mm512_xor_si512(bcast(tt[g][1] ^ off[1]), cv1);
-            const __m512i s1b = _mm512_xor_si512(s1a, w2);
-            const __m512i s0 = _mm512_xor_si512(bcast(tt[g][2] ^ off[0]), cv0);
-            const __m512i s0b = _mm512_xor_si512(s0, w2), s0c = _mm512_xor_si512(s0, w4),
-                          s0d = _mm512_xor_si512(s0, w6);
-            if constexpr (Op == tile_op::fwd) {
-                rb_fwd(z[0], z[4], s2); rb_fwd(z[1], z[5], s2); rb_fwd(z[2], z[6], s2); rb_fwd(z[3], z[7], s2);
-                rb_fwd(z[0], z[2], s1a); rb_fwd(z[1], z[3], s1a); rb_fwd(z[4], z[6], s1b); rb_fwd(z[5], z[7], s1b);
-                rb_fwd(z[0], z[1], s0); rb_fwd(z[2], z[3], s0b); rb_fwd(z[4], z[5], s0c); rb_fwd(z[6], z[7], s0d);
-            } else if constexpr (Op == tile_op::inv) {
-                rb_inv(z[0], z[1], s0); rb_inv(z[2], z[3], s0b); rb_inv(z[4], z[5], s0c); rb_inv(z[6], z[7], s0d);
-                rb_inv(z[0], z[2], s1a); rb_inv(z[1], z[3], s1a); rb_inv(z[4], z[6], s1b); rb_inv(z[5], z[7], s1b);
-                for (int l = 0; l < 4; ++l) rb_inv(z[l], z[l + 4], s2);
-            } else if constexpr (Op == tile_op::fwd_t) {
-                rb_fwd_t(z[0], z[1], s0); rb_fwd_t(z[2], z[3], s0b); rb_fwd_t(z[4], z[5], s0c); rb_fwd_t(z[6], z[7], s0d);
-                rb_fwd_t(z[0], z[2], s1a); rb_fwd_t(z[1], z[3], s1a); rb_fwd_t(z[4], z[6], s1b); rb_fwd_t(z[5], z[7], s1b);
-                for (int l = 0; l < 4; ++l) rb_fwd_t(z[l], z[l + 4], s2);
-            } else {
-                for (int l = 0; l < 4; ++l) rb_inv_t(z[l], z[l + 4], s2);
-                rb_inv_t(z[0], z[2], s1a); rb_inv_t(z[1], z[3], s1a); rb_inv_t(z[4], z[6], s1b); rb_inv_t(z[5], z[7], s1b);
-                rb_inv_t(z[0], z[1], s0); rb_inv_t(z[2], z[3], s0b); rb_inv_t(z[4], z[5], s0c); rb_inv_t(z[6], z[7], s0d);
-            }
+            for (std::size_t q = 0; q < 8; ++q) store(g + (8 * t + q) * group_lanes, z[q]);
+        }
+    }
+    static void group_out(const u64* g, u64* dst, std::size_t stride, std::size_t blocks) noexcept {
+        for (std::size_t t = 0; t < group_block / 8; ++t) {
+            __m512i z[8];
+            for (std::size_t q = 0; q < 8; ++q) z[q] = load(g + (8 * t + q) * group_lanes);
             transpose8(z);
-            for (int r = 0; r < 8; ++r) store(x + 64 * g + 8 * static_cast<std::size_t>(r), z[r]);
+            for (std::size_t l = 0; l < blocks; ++l) store(dst + l * stride + 8 * t, z[l]);
         }
     }
 };
@@ -571,11 +568,11 @@ inline void conv(u64* x, unsigned m, std::size_t v, std::size_t n) noexcept {
     }
 }
 
-// ---------------------------------------------------------------- row transforms
+// ---------------------------------------------------------------- row and block transforms
 //
-// A row is T = 2^j consecutive elements, row r of the transform holding the evaluation points
-// w_(rT + q), q < T. Layer i (butterfly span 2^i) of row r uses for its local block k the
-// twiddle w_(2K), K = r 2^(j-i-1) + k, which is tw[k] + w_(r 2^(j-i)) with tw[k] = w_(2k).
+// Row r of the transform (T = 2^j elements) holds the evaluation points w_(rT + q), q < T. Layer
+// i (butterfly span 2^i) of row r uses for its local block k the twiddle w_(2K),
+// K = r 2^(j-i-1) + k, which is tw[k] + w_(r 2^(j-i)) with tw[k] = w_(2k).
 
 // The table tw[k] = w_(2k), k < 2^15, built once.
 [[nodiscard]] inline const u64* twiddle_table() {
@@ -589,71 +586,72 @@ inline void conv(u64* x, unsigned m, std::size_t v, std::size_t n) noexcept {
     return table.data();
 }
 
-// tt[g] = {w_(16g), w_(32g), w_(64g)}, g < 2^10: the twiddles of tile g (64 elements) of a row.
-[[nodiscard]] inline const std::array<u64, 3>* tile_twiddles() {
-    static const std::vector<std::array<u64, 3>> table = [] {
-        const u64* tw = twiddle_table();
-        std::vector<std::array<u64, 3>> t(std::size_t{1} << 10);
-        for (std::size_t g = 0; g < t.size(); ++g) t[g] = {tw[8 * g], tw[16 * g], tw[32 * g]};
-        return t;
-    }();
-    return table.data();
-}
-
-enum class xform { fwd, inv, fwd_t, inv_t };
-
 template <class K, xform Dir>
 inline void row_layer(u64* x, unsigned j, unsigned i, u64 row, const u64* tw) noexcept {
     const std::size_t span = std::size_t{1} << i;
     const u64 off = omega(row << (j - i));
     for (std::size_t k = 0; k < (std::size_t{1} << (j - i - 1)); ++k) {
         u64* u = x + 2 * k * span;
-        const u64 s = tw[k] ^ off;
-        if constexpr (Dir == xform::fwd) {
-            K::bfly_fwd(u, u + span, s, span);
-        } else if constexpr (Dir == xform::inv) {
-            K::bfly_inv(u, u + span, s, span);
-        } else if constexpr (Dir == xform::fwd_t) {
-            K::bfly_fwd_t(u, u + span, s, span);
-        } else {
-            K::bfly_inv_t(u, u + span, s, span);
-        }
+        K::template butterflies<Dir>(u, u + span, tw[k] ^ off, span);
     }
 }
 
-// The full transform of one row (LCH Alg. 2 with the layers of the row), or its inverse or
-// transposes. fwd runs layers j-1..0, inv 0..j-1, fwd_t 0..j-1, inv_t j-1..0.
+// Layers [lo, hi) of row `row` in the order of Dir: fwd and inv_t top-down (LCH Alg. 2),
+// inv and fwd_t bottom-up.
 template <class K, xform Dir>
-inline void row_transform(u64* x, unsigned j, u64 row, const u64* tw) noexcept {
-    unsigned low = 0;
-#if QKDNQ_GF2X_FFT_AVX512
-    const u64 off[3] = {omega(row << j), omega(row << (j - 1)), omega(row << (j - 2))};
-    if constexpr (K::has_tiles) {
-        if (j >= 6) low = 3;
+inline void row_layers(u64* x, unsigned j, unsigned lo, unsigned hi, u64 row, const u64* tw) noexcept {
+    if constexpr (Dir == xform::fwd || Dir == xform::inv_t) {
+        for (unsigned i = hi; i-- > lo;) row_layer<K, Dir>(x, j, i, row, tw);
+    } else {
+        for (unsigned i = lo; i < hi; ++i) row_layer<K, Dir>(x, j, i, row, tw);
     }
-#endif
-    constexpr bool top_down = Dir == xform::fwd || Dir == xform::inv_t;
-    if constexpr (top_down) {
-        for (unsigned i = j; i-- > low;) row_layer<K, Dir>(x, j, i, row, tw);
+}
+
+// The 8 low layers and the basis conversion of the 8 blocks of a group (first block b0, a
+// multiple of 8, counted over the whole transform): fwd converts then transforms, inv undoes
+// that, inv_t and fwd_t are their transposes (conversion^-T then IFFT^T; FFT^T then conversion^T).
+template <class K, xform Dir>
+inline void group_stage(u64* g, u64 b0, const u64* tw) noexcept {
+    const auto layer = [&](unsigned i) { K::template lanes_layer<Dir>(g, i, tw, omega(b0 << (group_log - i))); };
+    if constexpr (Dir == xform::fwd) {
+        conv<conv_dir::fwd>(g, group_log, group_lanes, group_words);
+        for (unsigned i = group_log; i-- > 0;) layer(i);
+    } else if constexpr (Dir == xform::inv) {
+        for (unsigned i = 0; i < group_log; ++i) layer(i);
+        conv<conv_dir::inv>(g, group_log, group_lanes, group_words);
+    } else if constexpr (Dir == xform::inv_t) {
+        conv<conv_dir::inv_t>(g, group_log, group_lanes, group_words);
+        for (unsigned i = group_log; i-- > 0;) layer(i);
+    } else {
+        for (unsigned i = 0; i < group_log; ++i) layer(i);
+        conv<conv_dir::fwd_t>(g, group_log, group_lanes, group_words);
     }
-#if QKDNQ_GF2X_FFT_AVX512
-    if constexpr (K::has_tiles) {
-        if (low != 0) {
-            const std::size_t len = std::size_t{1} << j;
-            if constexpr (Dir == xform::fwd) {
-                K::template tiles<K::tile_op::fwd>(x, len, off, tile_twiddles());
-            } else if constexpr (Dir == xform::inv) {
-                K::template tiles<K::tile_op::inv>(x, len, off, tile_twiddles());
-            } else if constexpr (Dir == xform::fwd_t) {
-                K::template tiles<K::tile_op::fwd_t>(x, len, off, tile_twiddles());
-            } else {
-                K::template tiles<K::tile_op::inv_t>(x, len, off, tile_twiddles());
-            }
-        }
-    }
-#endif
-    if constexpr (!top_down) {
-        for (unsigned i = low; i < j; ++i) row_layer<K, Dir>(x, j, i, row, tw);
+}
+
+// The part of a row of 2^16 elements above its 256 blocks: conversion steps that act on whole
+// blocks (Taylor expansion in x^256 + x, conversion of the block polynomials) and layers 15..8.
+// With the group stages of its blocks this is the row's conversion and transform
+// (conv_16 = strided o groups o Taylor; the group conversions commute with the block-wise steps).
+template <class K, xform Dir>
+inline void row_top(u64* row, unsigned j, u64 r, const u64* tw) noexcept {
+    if (j == group_log) return;
+    const std::size_t len = std::size_t{1} << j;
+    if constexpr (Dir == xform::fwd) {
+        taylor_fwd(row, j, group_log, 1, len);
+        conv<conv_dir::fwd>(row, j - group_log, group_block, len);
+        row_layers<K, Dir>(row, j, group_log, j, r, tw);
+    } else if constexpr (Dir == xform::inv) {
+        row_layers<K, Dir>(row, j, group_log, j, r, tw);
+        conv<conv_dir::inv>(row, j - group_log, group_block, len);
+        taylor_inv(row, j, group_log, 1, len);
+    } else if constexpr (Dir == xform::inv_t) {
+        taylor_inv_t(row, j, group_log, 1, len);
+        conv<conv_dir::inv_t>(row, j - group_log, group_block, len);
+        row_layers<K, Dir>(row, j, group_log, j, r, tw);
+    } else {
+        row_layers<K, Dir>(row, j, group_log, j, r, tw);
+        conv<conv_dir::fwd_t>(row, j - group_log, group_block, len);
+        taylor_fwd_t(row, j, group_log, 1, len);
     }
 }
 
@@ -785,8 +783,8 @@ struct window {
 
 // ---------------------------------------------------------------- plan
 
-// Transform of N = c*T elements, T = 2^j with j a power of two (so that s_j(x) = x^T + x),
-// c <= 2^t rows; the window has p columns.
+// Transform of N = c*T elements, T = 2^j (j = 8 or 16: s_j(x) = x^T + x), c <= 2^t rows; the
+// window has p columns.
 struct shape {
     unsigned j = 0;
     unsigned t = 0;
@@ -795,6 +793,8 @@ struct shape {
 
     [[nodiscard]] std::size_t row_len() const noexcept { return std::size_t{1} << j; }
     [[nodiscard]] std::size_t size() const noexcept { return c << j; }
+    // Storage for a transform kept in group layout: whole groups of 8 blocks.
+    [[nodiscard]] std::size_t group_size() const noexcept { return (size() + group_words - 1) / group_words * group_words; }
 };
 
 // The window (2^t + 2^(t-1) rows of p words) stays within this many bytes when p can shrink.
@@ -802,7 +802,7 @@ inline constexpr std::size_t window_budget = std::size_t{512} << 10;
 
 [[nodiscard]] inline shape choose_shape(std::size_t n_req) noexcept {
     shape sh;
-    sh.j = n_req > (std::size_t{8} << 16) ? 16u : n_req > (std::size_t{8} << 8) ? 8u : 4u;
+    sh.j = n_req > (std::size_t{8} << 16) ? 16u : group_log;
     sh.c = (n_req + sh.row_len() - 1) >> sh.j;
     if (sh.c == 0) sh.c = 1;
     sh.t = static_cast<unsigned>(std::bit_width(sh.c - 1));
@@ -834,6 +834,7 @@ inline void parallel_for(std::size_t count, unsigned threads, F&& body) {
 template <class K, class Step>
 inline void window_pass(u64* data, const shape& sh, std::size_t rows_in, std::size_t rows_out, unsigned threads,
                         Step&& step) {
+    if (sh.t == 0) return;
     const std::size_t len = sh.row_len();
     const std::size_t wins = len / sh.p;
     const std::size_t full = std::size_t{1} << sh.t;
@@ -854,26 +855,52 @@ inline void window_pass(u64* data, const shape& sh, std::size_t rows_in, std::si
     });
 }
 
+// The block passes: body(groups, scratch) for every unit of work, a row of 2^16 elements (32
+// groups) or one group of 8 rows of 256, with 2 groups of scratch per thread.
+template <class Body>
+inline void unit_pass(const shape& sh, unsigned threads, Body&& body) {
+    const std::size_t units = sh.j == group_log ? (sh.c + group_lanes - 1) / group_lanes : sh.c;
+    parallel_for(units, threads, [&](std::size_t first, std::size_t last) {
+        secure_vector<u64> scratch(2 * group_words);
+        for (std::size_t u = first; u < last; ++u) body(u, scratch.data(), scratch.data() + group_words);
+    });
+}
+
+// Calls f(g, b0, blocks) for the groups of unit u: g the word offset of the group in the array,
+// b0 its first block, blocks how many of its 8 blocks exist.
+template <class F>
+inline void for_groups(const shape& sh, std::size_t u, F&& f) {
+    if (sh.j == group_log) {
+        f(u * group_words, u * group_lanes, std::min(group_lanes, sh.c - u * group_lanes));
+        return;
+    }
+    const std::size_t per_row = sh.row_len() / group_words;
+    for (std::size_t g = 0; g < per_row; ++g) {
+        f(u * sh.row_len() + g * group_words, (u * per_row + g) * group_lanes, group_lanes);
+    }
+}
+
 // Monomial -> novel basis and forward transform of the first n_in elements of x (the rest
-// zero), for all N points: Taylor expansion in x^T + x over the array, then per window the
-// conversion of the row polynomials and the row-level FFT, then per row its conversion and
-// its transform (the per-row conversion commutes with the row-level steps).
+// zero), for all N points, leaving x in group layout: Taylor expansion in x^T + x over the
+// array, per window the conversion of the row polynomials and the row-level FFT, then per row
+// its block-wise part and the group stages (the per-block conversions commute with the
+// block-wise steps).
 template <class K>
 inline void forward(u64* x, const shape& sh, std::size_t n_in, const u64* tw, unsigned threads) {
     const std::size_t len = sh.row_len();
     const std::size_t c_in = (n_in + len - 1) >> sh.j;
     taylor_fwd(x, sh.j + sh.t, sh.j, 1, n_in);
-    if (sh.t > 0) {
-        window_pass<K>(x, sh, c_in, sh.c, threads, [&](const window<K>& w) {
-            conv<conv_dir::fwd>(w.rows, sh.t, w.p, c_in * w.p);
-            w.fwd(w.rows, sh.t, sh.c, c_in, 0);
+    window_pass<K>(x, sh, c_in, sh.c, threads, [&](const window<K>& w) {
+        conv<conv_dir::fwd>(w.rows, sh.t, w.p, c_in * w.p);
+        w.fwd(w.rows, sh.t, sh.c, c_in, 0);
+    });
+    unit_pass(sh, threads, [&](std::size_t u, u64* g, u64*) {
+        if (sh.j != group_log) row_top<K, xform::fwd>(x + u * len, sh.j, u, tw);
+        for_groups(sh, u, [&](std::size_t off, std::size_t b0, std::size_t blocks) {
+            K::group_in(x + off, group_block, blocks, g);
+            group_stage<K, xform::fwd>(g, b0, tw);
+            std::copy(g, g + group_words, x + off);
         });
-    }
-    parallel_for(sh.c, threads, [&](std::size_t first, std::size_t last) {
-        for (std::size_t r = first; r < last; ++r) {
-            conv<conv_dir::fwd>(x + r * len, sh.j, 1, len);
-            row_transform<K, xform::fwd>(x + r * len, sh.j, r, tw);
-        }
     });
 }
 
@@ -894,42 +921,41 @@ inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::s
     const shape sh = choose_shape(n_a + n_b - 1);
     const std::size_t n = sh.size(), len = sh.row_len();
     const u64* tw = twiddle_table();
-    secure_vector<u64> fa(n), fb(n);
+    secure_vector<u64> fa(sh.group_size()), fb(sh.group_size());
     for (std::size_t i = 0; i < n_a; ++i) fa[i] = chunk(a, i);
     for (std::size_t i = 0; i < n_b; ++i) fb[i] = chunk(b, i);
     taylor_fwd(fa.data(), sh.j + sh.t, sh.j, 1, n_a);
     taylor_fwd(fb.data(), sh.j + sh.t, sh.j, 1, n_b);
     const std::size_t ca = (n_a + len - 1) >> sh.j, cb = (n_b + len - 1) >> sh.j;
-    if (sh.t > 0) {
-        window_pass<K>(fa.data(), sh, ca, sh.c, threads, [&](const window<K>& w) {
-            conv<conv_dir::fwd>(w.rows, sh.t, w.p, ca * w.p);
-            w.fwd(w.rows, sh.t, sh.c, ca, 0);
-        });
-        window_pass<K>(fb.data(), sh, cb, sh.c, threads, [&](const window<K>& w) {
-            conv<conv_dir::fwd>(w.rows, sh.t, w.p, cb * w.p);
-            w.fwd(w.rows, sh.t, sh.c, cb, 0);
-        });
-    }
-    // Per row: both transforms, the pointwise product, the inverse transform and conversion.
-    parallel_for(sh.c, threads, [&](std::size_t first, std::size_t last) {
-        for (std::size_t r = first; r < last; ++r) {
-            u64* ra = fa.data() + r * len;
-            u64* rb = fb.data() + r * len;
-            conv<conv_dir::fwd>(ra, sh.j, 1, len);
-            row_transform<K, xform::fwd>(ra, sh.j, r, tw);
-            conv<conv_dir::fwd>(rb, sh.j, 1, len);
-            row_transform<K, xform::fwd>(rb, sh.j, r, tw);
-            K::pointwise(ra, rb, len);
-            row_transform<K, xform::inv>(ra, sh.j, r, tw);
-            conv<conv_dir::inv>(ra, sh.j, 1, len);
-        }
+    window_pass<K>(fa.data(), sh, ca, sh.c, threads, [&](const window<K>& w) {
+        conv<conv_dir::fwd>(w.rows, sh.t, w.p, ca * w.p);
+        w.fwd(w.rows, sh.t, sh.c, ca, 0);
     });
-    if (sh.t > 0) {
-        window_pass<K>(fa.data(), sh, sh.c, sh.c, threads, [&](const window<K>& w) {
-            w.inv(w.rows, sh.t, sh.c, 0);
-            conv<conv_dir::inv>(w.rows, sh.t, w.p, sh.c * w.p);
+    window_pass<K>(fb.data(), sh, cb, sh.c, threads, [&](const window<K>& w) {
+        conv<conv_dir::fwd>(w.rows, sh.t, w.p, cb * w.p);
+        w.fwd(w.rows, sh.t, sh.c, cb, 0);
+    });
+    // Per unit: both transforms, the pointwise product, the inverse transform and conversion.
+    unit_pass(sh, threads, [&](std::size_t u, u64* ga, u64* gb) {
+        if (sh.j != group_log) {
+            row_top<K, xform::fwd>(fa.data() + u * len, sh.j, u, tw);
+            row_top<K, xform::fwd>(fb.data() + u * len, sh.j, u, tw);
+        }
+        for_groups(sh, u, [&](std::size_t off, std::size_t b0, std::size_t blocks) {
+            K::group_in(fa.data() + off, group_block, blocks, ga);
+            K::group_in(fb.data() + off, group_block, blocks, gb);
+            group_stage<K, xform::fwd>(ga, b0, tw);
+            group_stage<K, xform::fwd>(gb, b0, tw);
+            K::pointwise(ga, gb, group_words);
+            group_stage<K, xform::inv>(ga, b0, tw);
+            K::group_out(ga, fa.data() + off, group_block, blocks);
         });
-    }
+        if (sh.j != group_log) row_top<K, xform::inv>(fa.data() + u * len, sh.j, u, tw);
+    });
+    window_pass<K>(fa.data(), sh, sh.c, sh.c, threads, [&](const window<K>& w) {
+        w.inv(w.rows, sh.t, sh.c, 0);
+        conv<conv_dir::inv>(w.rows, sh.t, w.p, sh.c * w.p);
+    });
     taylor_inv(fa.data(), sh.j + sh.t, sh.j, 1, n);
     // Overlap-add of the 63-bit coefficients at bit 32i.
     const std::size_t nc = c.size();
@@ -956,7 +982,7 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
     const shape sh = choose_shape(n_y + n_b - 1);
     const std::size_t n = sh.size(), len = sh.row_len();
     const u64* tw = twiddle_table();
-    secure_vector<u64> fb(n), fw(n);
+    secure_vector<u64> fb(sh.group_size()), fw(n);
     // B = V Conv pack(rev(b)): chunk 2k, 2k+1 of rev(b) are the halves of rev64(b[nb-1-k]).
     for (std::size_t k = 0; k < nb; ++k) {
         const u64 r = bit_reverse64(b[nb - 1 - k]);
@@ -974,31 +1000,28 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
     }
     // Conv^-T: Taylor^-T, then per window the row conversion^-T and the row-level IFFT^T.
     taylor_inv_t(fw.data(), sh.j + sh.t, sh.j, 1, n);
-    if (sh.t > 0) {
-        window_pass<K>(fw.data(), sh, sh.c, sh.c, threads, [&](const window<K>& w) {
-            conv<conv_dir::inv_t>(w.rows, sh.t, w.p, sh.c * w.p);
-            w.inv_t(w.rows, sh.t, sh.c, 0);
+    window_pass<K>(fw.data(), sh, sh.c, sh.c, threads, [&](const window<K>& w) {
+        conv<conv_dir::inv_t>(w.rows, sh.t, w.p, sh.c * w.p);
+        w.inv_t(w.rows, sh.t, sh.c, 0);
+    });
+    // Per unit: the transposed inverse and the transposed forward around the product with B.
+    unit_pass(sh, threads, [&](std::size_t u, u64* g, u64*) {
+        if (sh.j != group_log) row_top<K, xform::inv_t>(fw.data() + u * len, sh.j, u, tw);
+        for_groups(sh, u, [&](std::size_t off, std::size_t b0, std::size_t blocks) {
+            K::group_in(fw.data() + off, group_block, blocks, g);
+            group_stage<K, xform::inv_t>(g, b0, tw);
+            K::pointwise(g, fb.data() + off, group_words);
+            group_stage<K, xform::fwd_t>(g, b0, tw);
+            K::group_out(g, fw.data() + off, group_block, blocks);
         });
-    }
-    // Per row: conversion^-T, IFFT^T, times B, FFT^T, conversion^T.
-    parallel_for(sh.c, threads, [&](std::size_t first, std::size_t last) {
-        for (std::size_t r = first; r < last; ++r) {
-            u64* rw = fw.data() + r * len;
-            conv<conv_dir::inv_t>(rw, sh.j, 1, len);
-            row_transform<K, xform::inv_t>(rw, sh.j, r, tw);
-            K::pointwise(rw, fb.data() + r * len, len);
-            row_transform<K, xform::fwd_t>(rw, sh.j, r, tw);
-            conv<conv_dir::fwd_t>(rw, sh.j, 1, len);
-        }
+        if (sh.j != group_log) row_top<K, xform::fwd_t>(fw.data() + u * len, sh.j, u, tw);
     });
     // Row-level FFT^T down to the rows holding y, their conversion^T, then Taylor^T.
     const std::size_t c_y = (n_y + len - 1) >> sh.j;
-    if (sh.t > 0) {
-        window_pass<K>(fw.data(), sh, sh.c, c_y, threads, [&](const window<K>& w) {
-            w.fwd_t(w.rows, sh.t, sh.c, c_y, 0);
-            conv<conv_dir::fwd_t>(w.rows, sh.t, w.p, c_y * w.p);
-        });
-    }
+    window_pass<K>(fw.data(), sh, sh.c, c_y, threads, [&](const window<K>& w) {
+        w.fwd_t(w.rows, sh.t, sh.c, c_y, 0);
+        conv<conv_dir::fwd_t>(w.rows, sh.t, w.p, c_y * w.p);
+    });
     taylor_fwd_t(fw.data(), sh.j + sh.t, sh.j, 1, n_y);
     // Pack^T: the low 32 dual coordinates of each element.
     for (std::size_t k = 0; k < out.size(); ++k) {
