@@ -64,10 +64,15 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <span>
 #include <string>
 #include <thread>
 #include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #if !QKDNQ_FORCE_SCALAR && defined(__VPCLMULQDQ__) && defined(__AVX512F__)
 #define QKDNQ_GF2X_FFT_AVX512 1
@@ -781,6 +786,45 @@ struct window {
     }
 };
 
+// ---------------------------------------------------------------- storage
+
+// The transform arrays: uninitialised, wiped when freed. Above 4 MiB they are 2 MiB-aligned and,
+// on Linux, ask for transparent huge pages (madvise): the strided row and window passes then
+// take far fewer page faults and TLB misses.
+class work_buffer {
+public:
+    explicit work_buffer(std::size_t words) : m_words(words) {
+        std::size_t bytes = std::max<std::size_t>(words, 1) * sizeof(u64);
+        if (bytes >= huge_threshold) {
+            m_align = huge_page;
+            bytes = (bytes + huge_page - 1) / huge_page * huge_page;
+        }
+        m_bytes = bytes;
+        m_data = static_cast<u64*>(::operator new(bytes, std::align_val_t{m_align}));
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+        if (m_align == huge_page) ::madvise(m_data, bytes, MADV_HUGEPAGE);  // a hint: failure is harmless
+#endif
+    }
+    work_buffer(const work_buffer&) = delete;
+    work_buffer& operator=(const work_buffer&) = delete;
+    ~work_buffer() {
+        secure_zero(m_data, m_bytes);
+        ::operator delete(m_data, m_bytes, std::align_val_t{m_align});
+    }
+
+    [[nodiscard]] u64* data() noexcept { return m_data; }
+    [[nodiscard]] std::size_t size() const noexcept { return m_words; }
+    u64& operator[](std::size_t i) noexcept { return m_data[i]; }
+
+private:
+    static constexpr std::size_t huge_page = std::size_t{2} << 20;
+    static constexpr std::size_t huge_threshold = std::size_t{4} << 20;
+    u64* m_data = nullptr;
+    std::size_t m_words = 0;
+    std::size_t m_bytes = 0;
+    std::size_t m_align = alignof(std::max_align_t);
+};
+
 // ---------------------------------------------------------------- plan
 
 // Transform of N = c*T elements, T = 2^j (j = 8 or 16: s_j(x) = x^T + x), c <= 2^t rows; the
@@ -921,9 +965,11 @@ inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::s
     const shape sh = choose_shape(n_a + n_b - 1);
     const std::size_t n = sh.size(), len = sh.row_len();
     const u64* tw = twiddle_table();
-    secure_vector<u64> fa(sh.group_size()), fb(sh.group_size());
+    work_buffer fa(sh.group_size()), fb(sh.group_size());
     for (std::size_t i = 0; i < n_a; ++i) fa[i] = chunk(a, i);
     for (std::size_t i = 0; i < n_b; ++i) fb[i] = chunk(b, i);
+    std::fill(fa.data() + n_a, fa.data() + fa.size(), u64{0});
+    std::fill(fb.data() + n_b, fb.data() + fb.size(), u64{0});
     taylor_fwd(fa.data(), sh.j + sh.t, sh.j, 1, n_a);
     taylor_fwd(fb.data(), sh.j + sh.t, sh.j, 1, n_b);
     const std::size_t ca = (n_a + len - 1) >> sh.j, cb = (n_b + len - 1) >> sh.j;
@@ -982,21 +1028,27 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
     const shape sh = choose_shape(n_y + n_b - 1);
     const std::size_t n = sh.size(), len = sh.row_len();
     const u64* tw = twiddle_table();
-    secure_vector<u64> fb(sh.group_size()), fw(n);
+    work_buffer fb(sh.group_size()), fw(n);
     // B = V Conv pack(rev(b)): chunk 2k, 2k+1 of rev(b) are the halves of rev64(b[nb-1-k]).
     for (std::size_t k = 0; k < nb; ++k) {
         const u64 r = bit_reverse64(b[nb - 1 - k]);
         fb[2 * k] = r & 0xffffffffu;
         fb[2 * k + 1] = r >> 32;
     }
+    std::fill(fb.data() + n_b, fb.data() + fb.size(), u64{0});
     forward<K>(fb.data(), sh, n_b, tw, threads);
-    // Unpack^T: element i reads the 63 bits of a from bit 32i+1, in the dual-basis form.
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t bit = 32 * i + 1, q = bit / 64;
-        const unsigned sh_bits = static_cast<unsigned>(bit % 64);
-        const u64 lo = q < na ? a[q] >> sh_bits : 0;
-        const u64 hi = q + 1 < na ? a[q + 1] << (64 - sh_bits) : 0;
-        fw[i] = dual_in((lo | hi) & 0x7fffffffffffffffu);
+    // Unpack^T: element i reads the 63 bits of a from bit 32i+1, in the dual-basis form: bits
+    // 1..63 of word k for i = 2k, bits 33..63 of word k and 0..31 of word k+1 for i = 2k+1.
+    {
+        const u64* pa = a.data();
+        u64* pw = fw.data();
+        for (std::size_t k = 0; k + 1 < na; ++k) {
+            pw[2 * k] = dual_in(pa[k] >> 1);
+            pw[2 * k + 1] = dual_in(((pa[k] >> 33) | (pa[k + 1] << 31)) & 0x7fffffffffffffffu);
+        }
+        pw[2 * na - 2] = dual_in(pa[na - 1] >> 1);
+        pw[2 * na - 1] = dual_in(pa[na - 1] >> 33);
+        std::fill(pw + 2 * na, pw + n, u64{0});
     }
     // Conv^-T: Taylor^-T, then per window the row conversion^-T and the row-level IFFT^T.
     taylor_inv_t(fw.data(), sh.j + sh.t, sh.j, 1, n);
@@ -1024,8 +1076,12 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
     });
     taylor_fwd_t(fw.data(), sh.j + sh.t, sh.j, 1, n_y);
     // Pack^T: the low 32 dual coordinates of each element.
-    for (std::size_t k = 0; k < out.size(); ++k) {
-        out[k] = u64{dual_out_low32(fw[2 * k])} | (u64{dual_out_low32(fw[2 * k + 1])} << 32);
+    {
+        const u64* pw = fw.data();
+        u64* po = out.data();
+        for (std::size_t k = 0; k < out.size(); ++k) {
+            po[k] = u64{dual_out_low32(pw[2 * k])} | (u64{dual_out_low32(pw[2 * k + 1])} << 32);
+        }
     }
 }
 
