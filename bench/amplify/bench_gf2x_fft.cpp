@@ -5,8 +5,9 @@
 // BM_amplify_gf2x_fft_middle<arch>/nb: middle product of na = 1.5 nb words by nb words (the
 //   Toeplitz hash of an nb-word key with m = n/2), nb = 2^10 .. 2^24 words.
 // BM_amplify_gf2x_fft_multiply<arch>/n: full product of two n-word operands.
-// BM_amplify_gf2x_fft_toeplitz<arch>/n/threads: the middle product of a Toeplitz hash of n key
-//   bits with m = n/2 (seed n+m-1 bits), n = 10^6, 10^7, 10^8, on 1 and 2 threads.
+// BM_amplify_gf2x_fft_toeplitz<arch>/n/threads/workspace: the middle product of a Toeplitz hash of
+//   n key bits with m = n/2 (seed n+m-1 bits), n = 10^6, 10^7, 10^8, on 1 and 2 threads, with a
+//   fresh allocation per call or a reused workspace (wall-clock time).
 // The counter input_bits/s counts the key (b, nb words) for middle products and both operands
 // for products; bytes/s likewise. Inputs are made outside the timed loop from fixed seeds.
 #include <qkdnq/amplify/detail/gf2x_fft.hpp>
@@ -16,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <random>
+#include <span>
 #include <vector>
 
 namespace {
@@ -61,17 +63,21 @@ void BM_amplify_gf2x_fft_multiply(benchmark::State& state) {
     set_rate(state, 128.0 * static_cast<double>(n));
 }
 
-// Toeplitz hash of n key bits to m = n/2 bits: seed of n+m-1 bits (na words), key nb words.
+// Toeplitz hash of n key bits to m = n/2 bits: seed of n+m-1 bits (na words), key nb words; with
+// a fresh allocation per call (workspace 0) or a workspace kept across calls (workspace 1).
 template <class Kernel>
 void BM_amplify_gf2x_fft_toeplitz(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));
     const auto threads = static_cast<unsigned>(state.range(1));
+    const bool reuse = state.range(2) != 0;
     const std::size_t m = n / 2;
     const std::size_t nb = (n + 63) / 64, na = (n + m - 1 + 63) / 64;
     const auto a = random_words(na, 5), b = random_words(nb, 6);
     std::vector<std::uint64_t> out(na - nb);
+    gf2x::fft_workspace ws(reuse ? gf2x::fft_middle_product_workspace(na, nb) : 0);
+    const std::span<std::uint64_t> workspace = reuse ? ws.span() : std::span<std::uint64_t>{};
     for (auto _ : state) {
-        gf2x::fft_middle_product<Kernel>(a, b, out, threads);
+        gf2x::fft_middle_product<Kernel>(a, b, out, threads, workspace);
         benchmark::DoNotOptimize(out.data());
         benchmark::ClobberMemory();
     }
@@ -85,10 +91,11 @@ void word_sizes(benchmark::internal::Benchmark* b) {
 
 void toeplitz_sizes(benchmark::internal::Benchmark* b) {
     for (const std::int64_t n : {1000000, 10000000, 100000000}) {
-        b->Args({n, 1});
-        b->Args({n, 2});
+        for (const std::int64_t threads : {1, 2}) {
+            for (const std::int64_t reuse : {0, 1}) b->Args({n, threads, reuse});
+        }
     }
-    b->Unit(benchmark::kMillisecond);
+    b->ArgNames({"n", "threads", "workspace"})->UseRealTime()->Unit(benchmark::kMillisecond);
 }
 
 void scalar_sizes(benchmark::internal::Benchmark* b) {

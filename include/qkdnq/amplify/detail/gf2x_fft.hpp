@@ -65,8 +65,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -814,6 +816,7 @@ public:
 
     [[nodiscard]] u64* data() noexcept { return m_data; }
     [[nodiscard]] std::size_t size() const noexcept { return m_words; }
+    [[nodiscard]] std::span<u64> span() noexcept { return {m_data, m_words}; }
     u64& operator[](std::size_t i) noexcept { return m_data[i]; }
 
 private:
@@ -956,16 +959,51 @@ inline void forward(u64* x, const shape& sh, std::size_t n_in, const u64* tw, un
     return q < w.size() ? (w[q] >> (32 * (i & 1))) & 0xffffffffu : 0;
 }
 
+// The scratch words of a product / middle product of these sizes: two transform arrays.
+[[nodiscard]] inline std::size_t multiply_words(std::size_t na, std::size_t nb) noexcept {
+    return na == 0 || nb == 0 ? 0 : 2 * choose_shape(2 * (na + nb) - 1).group_size();
+}
+[[nodiscard]] inline std::size_t middle_product_words(std::size_t na, std::size_t nb) noexcept {
+    if (na <= nb || nb == 0) return 0;
+    const shape sh = choose_shape(2 * na - 1);
+    return sh.group_size() + sh.size();
+}
+
+// The caller's workspace, or one allocated for this call; wiped at the end either way.
+class scratch_memory {
+public:
+    scratch_memory(std::span<u64> given, std::size_t words) {
+        if (given.empty()) {
+            m_own.emplace(words);
+            m_mem = m_own->span();
+        } else {
+            m_mem = given.first(words);
+        }
+    }
+    scratch_memory(const scratch_memory&) = delete;
+    scratch_memory& operator=(const scratch_memory&) = delete;
+    ~scratch_memory() {
+        if (!m_own) secure_zero(m_mem.data(), m_mem.size_bytes());
+    }
+    [[nodiscard]] u64* data() noexcept { return m_mem.data(); }
+
+private:
+    std::optional<work_buffer> m_own;
+    std::span<u64> m_mem;
+};
+
 template <class K>
-inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::span<u64> c, unsigned threads) {
+inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::span<u64> c, unsigned threads,
+                          std::span<u64> workspace) {
     const std::size_t na = a.size(), nb = b.size();
     std::fill(c.begin(), c.end(), u64{0});
     if (na == 0 || nb == 0) return;
     const std::size_t n_a = 2 * na, n_b = 2 * nb;
     const shape sh = choose_shape(n_a + n_b - 1);
-    const std::size_t n = sh.size(), len = sh.row_len();
+    const std::size_t n = sh.size(), len = sh.row_len(), gs = sh.group_size();
     const u64* tw = twiddle_table();
-    work_buffer fa(sh.group_size()), fb(sh.group_size());
+    scratch_memory mem(workspace, 2 * gs);
+    const std::span<u64> fa(mem.data(), gs), fb(mem.data() + gs, gs);
     for (std::size_t i = 0; i < n_a; ++i) fa[i] = chunk(a, i);
     for (std::size_t i = 0; i < n_b; ++i) fb[i] = chunk(b, i);
     std::fill(fa.data() + n_a, fa.data() + fa.size(), u64{0});
@@ -1019,7 +1057,7 @@ inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::s
 
 template <class K>
 inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, std::span<u64> out,
-                                unsigned threads) {
+                                unsigned threads, std::span<u64> workspace) {
     const std::size_t na = a.size(), nb = b.size();
     if (out.empty()) return;
     // out = F^T(a) for F(y) = x y rev(b) (Sec. 4 of the header comment), y of Ny = 2(na-nb)
@@ -1028,7 +1066,8 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
     const shape sh = choose_shape(n_y + n_b - 1);
     const std::size_t n = sh.size(), len = sh.row_len();
     const u64* tw = twiddle_table();
-    work_buffer fb(sh.group_size()), fw(n);
+    scratch_memory mem(workspace, sh.group_size() + n);
+    const std::span<u64> fb(mem.data(), sh.group_size()), fw(mem.data() + sh.group_size(), n);
     // B = V Conv pack(rev(b)): chunk 2k, 2k+1 of rev(b) are the halves of rev64(b[nb-1-k]).
     for (std::size_t k = 0; k < nb; ++k) {
         const u64 r = bit_reverse64(b[nb - 1 - k]);
@@ -1087,17 +1126,41 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
 
 }  // namespace fft
 
+// Scratch for repeated calls: a workspace of at least fft_multiply_workspace(na, nb) /
+// fft_middle_product_workspace(na, nb) words, passed to the calls below, saves the allocation
+// (and the operating system's zeroing of fresh pages) per call. It holds operand-derived data
+// during the call and is wiped before the call returns. fft_workspace is such storage:
+// uninitialised, 2 MiB-aligned and backed by huge pages where Linux grants them, wiped when freed.
+using fft_workspace = fft::work_buffer;
+
+[[nodiscard]] inline std::size_t fft_multiply_workspace(std::size_t na, std::size_t nb) noexcept {
+    return fft::multiply_words(na, nb);
+}
+[[nodiscard]] inline std::size_t fft_middle_product_workspace(std::size_t na, std::size_t nb) noexcept {
+    return fft::middle_product_words(na, nb);
+}
+
+namespace fft {
+inline void check_workspace(std::string_view where, std::span<const u64> workspace, std::size_t words) {
+    if (!workspace.empty() && workspace.size() < words) {
+        throw invalid_argument(std::string(where) + ": workspace has " + std::to_string(workspace.size()) +
+                               " words, needs " + std::to_string(words));
+    }
+}
+}  // namespace fft
+
 // c = a*b over GF(2) (c.size() == a.size() + b.size()), by the additive FFT. `threads` splits
-// every pass into that many parts (1: the calling thread only).
+// every pass into that many parts (1: the calling thread only); `workspace` is optional (above).
 template <class Kernel = fft::kernel_native>
 inline void fft_multiply(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b,
-                         std::span<std::uint64_t> c, unsigned threads = 1) {
+                         std::span<std::uint64_t> c, unsigned threads = 1, std::span<std::uint64_t> workspace = {}) {
     if (c.size() != a.size() + b.size()) {
         throw invalid_argument("gf2x::fft_multiply: c.size() must equal a.size() + b.size() (" +
                                std::to_string(c.size()) + " != " + std::to_string(a.size()) + " + " +
                                std::to_string(b.size()) + ")");
     }
-    fft::multiply_impl<Kernel>(a, b, c, threads);
+    fft::check_workspace("gf2x::fft_multiply", workspace, fft::multiply_words(a.size(), b.size()));
+    fft::multiply_impl<Kernel>(a, b, c, threads, workspace);
 }
 
 // out[k] = word nb+k of a*b for k < na-nb (na = a.size() >= nb = b.size() >= 1,
@@ -1105,13 +1168,15 @@ inline void fft_multiply(std::span<const std::uint64_t> a, std::span<const std::
 // cost of one product of size ~na.
 template <class Kernel = fft::kernel_native>
 inline void fft_middle_product(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b,
-                               std::span<std::uint64_t> out, unsigned threads = 1) {
+                               std::span<std::uint64_t> out, unsigned threads = 1,
+                               std::span<std::uint64_t> workspace = {}) {
     if (b.empty() || a.size() < b.size() || out.size() != a.size() - b.size()) {
         throw invalid_argument("gf2x::fft_middle_product: need a.size() >= b.size() >= 1 and out.size() == "
                                "a.size() - b.size() (a " + std::to_string(a.size()) + ", b " +
                                std::to_string(b.size()) + ", out " + std::to_string(out.size()) + " words)");
     }
-    fft::middle_product_impl<Kernel>(a, b, out, threads);
+    fft::check_workspace("gf2x::fft_middle_product", workspace, fft::middle_product_words(a.size(), b.size()));
+    fft::middle_product_impl<Kernel>(a, b, out, threads, workspace);
 }
 
 }  // namespace qkdnq::detail::gf2x
