@@ -74,7 +74,7 @@ void BM_amplify_gf2x_fft_toeplitz(benchmark::State& state) {
     const std::size_t nb = (n + 63) / 64, na = (n + m - 1 + 63) / 64;
     const auto a = random_words(na, 5), b = random_words(nb, 6);
     std::vector<std::uint64_t> out(na - nb);
-    gf2x::fft_workspace ws(reuse ? gf2x::fft_middle_product_workspace(na, nb) : 0);
+    gf2x::fft_workspace ws(reuse ? gf2x::fft_middle_product_workspace(na, nb, threads) : 0);
     const std::span<std::uint64_t> workspace = reuse ? ws.span() : std::span<std::uint64_t>{};
     for (auto _ : state) {
         gf2x::fft_middle_product<Kernel>(a, b, out, threads, workspace);

@@ -847,9 +847,15 @@ struct shape {
 // The window (2^t + 2^(t-1) rows of p words) stays within this many bytes when p can shrink.
 inline constexpr std::size_t window_budget = std::size_t{512} << 10;
 
+// Rows of 2^8 keep the padding below 256 elements but make the row-level transform long (many
+// rows, narrow windows); rows of 2^16 pad up to a whole row. The choice follows a cost model
+// fitted on Zen 5 (ns per element: 10 + c/220 for 2^8-rows, 10.5 + c/10 for 2^16-rows).
 [[nodiscard]] inline shape choose_shape(std::size_t n_req) noexcept {
     shape sh;
-    sh.j = n_req > (std::size_t{8} << 16) ? 16u : group_log;
+    const auto count = [&](unsigned j) { return std::max<std::size_t>(1, (n_req + (std::size_t{1} << j) - 1) >> j); };
+    const double c8 = static_cast<double>(count(8)), c16 = static_cast<double>(count(16));
+    const double cost8 = c8 * 256.0 * (10.0 + c8 / 220.0), cost16 = c16 * 65536.0 * (10.5 + c16 / 10.0);
+    sh.j = n_req > (std::size_t{1} << 16) && cost16 < cost8 ? 16u : group_log;
     sh.c = (n_req + sh.row_len() - 1) >> sh.j;
     if (sh.c == 0) sh.c = 1;
     sh.t = static_cast<unsigned>(std::bit_width(sh.c - 1));
@@ -859,35 +865,49 @@ inline constexpr std::size_t window_budget = std::size_t{512} << 10;
     return sh;
 }
 
-// Runs body(first, last) over [0, count) split into `threads` contiguous parts.
-template <class F>
-inline void parallel_for(std::size_t count, unsigned threads, F&& body) {
-    if (threads <= 1 || count < 2) {
-        body(std::size_t{0}, count);
-        return;
-    }
-    const std::size_t parts = std::min<std::size_t>(threads, count);
-    std::vector<std::thread> pool;
-    pool.reserve(parts - 1);
-    for (std::size_t i = 1; i < parts; ++i) {
-        pool.emplace_back([&body, i, parts, count] { body(count * i / parts, count * (i + 1) / parts); });
-    }
-    body(std::size_t{0}, count / parts);
-    for (auto& th : pool) th.join();
+// Scratch of one thread: a window of 2^t + 2^(t-1) + 1 rows of p words, and 2 groups.
+[[nodiscard]] inline std::size_t window_words(const shape& sh) noexcept {
+    return sh.t == 0 ? 0 : ((std::size_t{3} << sh.t) / 2 + 1) * sh.p;
 }
+[[nodiscard]] inline std::size_t thread_words(const shape& sh) noexcept { return window_words(sh) + 2 * group_words; }
+
+// A thread pool of one call: `threads` parts, part i with its scratch at scratch + i*thread_words.
+struct workers {
+    unsigned threads = 1;
+    u64* scratch = nullptr;
+    std::size_t stride = 0;
+
+    // Runs body(scratch, first, last) over [0, count) split into contiguous parts.
+    template <class F>
+    void run(std::size_t count, F&& body) const {
+        const std::size_t parts = std::max<std::size_t>(1, std::min<std::size_t>(threads, count));
+        if (parts == 1) {
+            body(scratch, std::size_t{0}, count);
+            return;
+        }
+        std::vector<std::thread> pool;
+        pool.reserve(parts - 1);
+        for (std::size_t i = 1; i < parts; ++i) {
+            pool.emplace_back([this, &body, i, parts, count] {
+                body(scratch + i * stride, count * i / parts, count * (i + 1) / parts);
+            });
+        }
+        body(scratch, std::size_t{0}, count / parts);
+        for (auto& th : pool) th.join();
+    }
+};
 
 // The window passes: for each group of p columns, gather the rows, run `step` on the window,
 // scatter the rows back.
 template <class K, class Step>
-inline void window_pass(u64* data, const shape& sh, std::size_t rows_in, std::size_t rows_out, unsigned threads,
+inline void window_pass(u64* data, const shape& sh, std::size_t rows_in, std::size_t rows_out, const workers& pool,
                         Step&& step) {
     if (sh.t == 0) return;
     const std::size_t len = sh.row_len();
     const std::size_t wins = len / sh.p;
     const std::size_t full = std::size_t{1} << sh.t;
-    parallel_for(wins, threads, [&](std::size_t first, std::size_t last) {
-        secure_vector<u64> buf((full + full / 2 + 1) * sh.p);
-        window<K> w{buf.data(), buf.data() + full * sh.p, sh.p};
+    pool.run(wins, [&](u64* buf, std::size_t first, std::size_t last) {
+        window<K> w{buf, buf + full * sh.p, sh.p};
         for (std::size_t wi = first; wi < last; ++wi) {
             const std::size_t col = wi * sh.p;
             for (std::size_t r = 0; r < rows_in; ++r) {
@@ -902,14 +922,14 @@ inline void window_pass(u64* data, const shape& sh, std::size_t rows_in, std::si
     });
 }
 
-// The block passes: body(groups, scratch) for every unit of work, a row of 2^16 elements (32
-// groups) or one group of 8 rows of 256, with 2 groups of scratch per thread.
+// The block passes: body(unit, group, group) for every unit of work, a row of 2^16 elements
+// (32 groups) or one group of 8 rows of 256, with 2 groups of scratch per thread.
 template <class Body>
-inline void unit_pass(const shape& sh, unsigned threads, Body&& body) {
+inline void unit_pass(const shape& sh, const workers& pool, Body&& body) {
     const std::size_t units = sh.j == group_log ? (sh.c + group_lanes - 1) / group_lanes : sh.c;
-    parallel_for(units, threads, [&](std::size_t first, std::size_t last) {
-        secure_vector<u64> scratch(2 * group_words);
-        for (std::size_t u = first; u < last; ++u) body(u, scratch.data(), scratch.data() + group_words);
+    const std::size_t win = window_words(sh);
+    pool.run(units, [&](u64* scratch, std::size_t first, std::size_t last) {
+        for (std::size_t u = first; u < last; ++u) body(u, scratch + win, scratch + win + group_words);
     });
 }
 
@@ -933,15 +953,15 @@ inline void for_groups(const shape& sh, std::size_t u, F&& f) {
 // its block-wise part and the group stages (the per-block conversions commute with the
 // block-wise steps).
 template <class K>
-inline void forward(u64* x, const shape& sh, std::size_t n_in, const u64* tw, unsigned threads) {
+inline void forward(u64* x, const shape& sh, std::size_t n_in, const u64* tw, const workers& pool) {
     const std::size_t len = sh.row_len();
     const std::size_t c_in = (n_in + len - 1) >> sh.j;
     taylor_fwd(x, sh.j + sh.t, sh.j, 1, n_in);
-    window_pass<K>(x, sh, c_in, sh.c, threads, [&](const window<K>& w) {
+    window_pass<K>(x, sh, c_in, sh.c, pool, [&](const window<K>& w) {
         conv<conv_dir::fwd>(w.rows, sh.t, w.p, c_in * w.p);
         w.fwd(w.rows, sh.t, sh.c, c_in, 0);
     });
-    unit_pass(sh, threads, [&](std::size_t u, u64* g, u64*) {
+    unit_pass(sh, pool, [&](std::size_t u, u64* g, u64*) {
         if (sh.j != group_log) row_top<K, xform::fwd>(x + u * len, sh.j, u, tw);
         for_groups(sh, u, [&](std::size_t off, std::size_t b0, std::size_t blocks) {
             K::group_in(x + off, group_block, blocks, g);
@@ -960,13 +980,17 @@ inline void forward(u64* x, const shape& sh, std::size_t n_in, const u64* tw, un
 }
 
 // The scratch words of a product / middle product of these sizes: two transform arrays.
-[[nodiscard]] inline std::size_t multiply_words(std::size_t na, std::size_t nb) noexcept {
-    return na == 0 || nb == 0 ? 0 : 2 * choose_shape(2 * (na + nb) - 1).group_size();
+// (threads: the number of parts each pass is split into, each with its own scratch.)
+[[nodiscard]] inline unsigned thread_count(unsigned threads) noexcept { return std::clamp(threads, 1u, 64u); }
+[[nodiscard]] inline std::size_t multiply_words(std::size_t na, std::size_t nb, unsigned threads) noexcept {
+    if (na == 0 || nb == 0) return 0;
+    const shape sh = choose_shape(2 * (na + nb) - 1);
+    return 2 * sh.group_size() + thread_count(threads) * thread_words(sh);
 }
-[[nodiscard]] inline std::size_t middle_product_words(std::size_t na, std::size_t nb) noexcept {
+[[nodiscard]] inline std::size_t middle_product_words(std::size_t na, std::size_t nb, unsigned threads) noexcept {
     if (na <= nb || nb == 0) return 0;
     const shape sh = choose_shape(2 * na - 1);
-    return sh.group_size() + sh.size();
+    return sh.group_size() + sh.size() + thread_count(threads) * thread_words(sh);
 }
 
 // The caller's workspace, or one allocated for this call; wiped at the end either way.
@@ -1002,8 +1026,9 @@ inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::s
     const shape sh = choose_shape(n_a + n_b - 1);
     const std::size_t n = sh.size(), len = sh.row_len(), gs = sh.group_size();
     const u64* tw = twiddle_table();
-    scratch_memory mem(workspace, 2 * gs);
+    scratch_memory mem(workspace, multiply_words(na, nb, threads));
     const std::span<u64> fa(mem.data(), gs), fb(mem.data() + gs, gs);
+    const workers pool{thread_count(threads), mem.data() + 2 * gs, thread_words(sh)};
     for (std::size_t i = 0; i < n_a; ++i) fa[i] = chunk(a, i);
     for (std::size_t i = 0; i < n_b; ++i) fb[i] = chunk(b, i);
     std::fill(fa.data() + n_a, fa.data() + fa.size(), u64{0});
@@ -1011,16 +1036,16 @@ inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::s
     taylor_fwd(fa.data(), sh.j + sh.t, sh.j, 1, n_a);
     taylor_fwd(fb.data(), sh.j + sh.t, sh.j, 1, n_b);
     const std::size_t ca = (n_a + len - 1) >> sh.j, cb = (n_b + len - 1) >> sh.j;
-    window_pass<K>(fa.data(), sh, ca, sh.c, threads, [&](const window<K>& w) {
+    window_pass<K>(fa.data(), sh, ca, sh.c, pool, [&](const window<K>& w) {
         conv<conv_dir::fwd>(w.rows, sh.t, w.p, ca * w.p);
         w.fwd(w.rows, sh.t, sh.c, ca, 0);
     });
-    window_pass<K>(fb.data(), sh, cb, sh.c, threads, [&](const window<K>& w) {
+    window_pass<K>(fb.data(), sh, cb, sh.c, pool, [&](const window<K>& w) {
         conv<conv_dir::fwd>(w.rows, sh.t, w.p, cb * w.p);
         w.fwd(w.rows, sh.t, sh.c, cb, 0);
     });
     // Per unit: both transforms, the pointwise product, the inverse transform and conversion.
-    unit_pass(sh, threads, [&](std::size_t u, u64* ga, u64* gb) {
+    unit_pass(sh, pool, [&](std::size_t u, u64* ga, u64* gb) {
         if (sh.j != group_log) {
             row_top<K, xform::fwd>(fa.data() + u * len, sh.j, u, tw);
             row_top<K, xform::fwd>(fb.data() + u * len, sh.j, u, tw);
@@ -1036,7 +1061,7 @@ inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::s
         });
         if (sh.j != group_log) row_top<K, xform::inv>(fa.data() + u * len, sh.j, u, tw);
     });
-    window_pass<K>(fa.data(), sh, sh.c, sh.c, threads, [&](const window<K>& w) {
+    window_pass<K>(fa.data(), sh, sh.c, sh.c, pool, [&](const window<K>& w) {
         w.inv(w.rows, sh.t, sh.c, 0);
         conv<conv_dir::inv>(w.rows, sh.t, w.p, sh.c * w.p);
     });
@@ -1066,8 +1091,9 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
     const shape sh = choose_shape(n_y + n_b - 1);
     const std::size_t n = sh.size(), len = sh.row_len();
     const u64* tw = twiddle_table();
-    scratch_memory mem(workspace, sh.group_size() + n);
+    scratch_memory mem(workspace, middle_product_words(na, nb, threads));
     const std::span<u64> fb(mem.data(), sh.group_size()), fw(mem.data() + sh.group_size(), n);
+    const workers pool{thread_count(threads), fw.data() + n, thread_words(sh)};
     // B = V Conv pack(rev(b)): chunk 2k, 2k+1 of rev(b) are the halves of rev64(b[nb-1-k]).
     for (std::size_t k = 0; k < nb; ++k) {
         const u64 r = bit_reverse64(b[nb - 1 - k]);
@@ -1075,7 +1101,7 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
         fb[2 * k + 1] = r >> 32;
     }
     std::fill(fb.data() + n_b, fb.data() + fb.size(), u64{0});
-    forward<K>(fb.data(), sh, n_b, tw, threads);
+    forward<K>(fb.data(), sh, n_b, tw, pool);
     // Unpack^T: element i reads the 63 bits of a from bit 32i+1, in the dual-basis form: bits
     // 1..63 of word k for i = 2k, bits 33..63 of word k and 0..31 of word k+1 for i = 2k+1.
     {
@@ -1091,12 +1117,12 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
     }
     // Conv^-T: Taylor^-T, then per window the row conversion^-T and the row-level IFFT^T.
     taylor_inv_t(fw.data(), sh.j + sh.t, sh.j, 1, n);
-    window_pass<K>(fw.data(), sh, sh.c, sh.c, threads, [&](const window<K>& w) {
+    window_pass<K>(fw.data(), sh, sh.c, sh.c, pool, [&](const window<K>& w) {
         conv<conv_dir::inv_t>(w.rows, sh.t, w.p, sh.c * w.p);
         w.inv_t(w.rows, sh.t, sh.c, 0);
     });
     // Per unit: the transposed inverse and the transposed forward around the product with B.
-    unit_pass(sh, threads, [&](std::size_t u, u64* g, u64*) {
+    unit_pass(sh, pool, [&](std::size_t u, u64* g, u64*) {
         if (sh.j != group_log) row_top<K, xform::inv_t>(fw.data() + u * len, sh.j, u, tw);
         for_groups(sh, u, [&](std::size_t off, std::size_t b0, std::size_t blocks) {
             K::group_in(fw.data() + off, group_block, blocks, g);
@@ -1109,7 +1135,7 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
     });
     // Row-level FFT^T down to the rows holding y, their conversion^T, then Taylor^T.
     const std::size_t c_y = (n_y + len - 1) >> sh.j;
-    window_pass<K>(fw.data(), sh, sh.c, c_y, threads, [&](const window<K>& w) {
+    window_pass<K>(fw.data(), sh, sh.c, c_y, pool, [&](const window<K>& w) {
         w.fwd_t(w.rows, sh.t, sh.c, c_y, 0);
         conv<conv_dir::fwd_t>(w.rows, sh.t, w.p, c_y * w.p);
     });
@@ -1133,11 +1159,12 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
 // uninitialised, 2 MiB-aligned and backed by huge pages where Linux grants them, wiped when freed.
 using fft_workspace = fft::work_buffer;
 
-[[nodiscard]] inline std::size_t fft_multiply_workspace(std::size_t na, std::size_t nb) noexcept {
-    return fft::multiply_words(na, nb);
+[[nodiscard]] inline std::size_t fft_multiply_workspace(std::size_t na, std::size_t nb, unsigned threads = 1) noexcept {
+    return fft::multiply_words(na, nb, threads);
 }
-[[nodiscard]] inline std::size_t fft_middle_product_workspace(std::size_t na, std::size_t nb) noexcept {
-    return fft::middle_product_words(na, nb);
+[[nodiscard]] inline std::size_t fft_middle_product_workspace(std::size_t na, std::size_t nb,
+                                                          unsigned threads = 1) noexcept {
+    return fft::middle_product_words(na, nb, threads);
 }
 
 namespace fft {
@@ -1159,7 +1186,7 @@ inline void fft_multiply(std::span<const std::uint64_t> a, std::span<const std::
                                std::to_string(c.size()) + " != " + std::to_string(a.size()) + " + " +
                                std::to_string(b.size()) + ")");
     }
-    fft::check_workspace("gf2x::fft_multiply", workspace, fft::multiply_words(a.size(), b.size()));
+    fft::check_workspace("gf2x::fft_multiply", workspace, fft::multiply_words(a.size(), b.size(), threads));
     fft::multiply_impl<Kernel>(a, b, c, threads, workspace);
 }
 
@@ -1175,7 +1202,8 @@ inline void fft_middle_product(std::span<const std::uint64_t> a, std::span<const
                                "a.size() - b.size() (a " + std::to_string(a.size()) + ", b " +
                                std::to_string(b.size()) + ", out " + std::to_string(out.size()) + " words)");
     }
-    fft::check_workspace("gf2x::fft_middle_product", workspace, fft::middle_product_words(a.size(), b.size()));
+    fft::check_workspace("gf2x::fft_middle_product", workspace,
+                        fft::middle_product_words(a.size(), b.size(), threads));
     fft::middle_product_impl<Kernel>(a, b, out, threads, workspace);
 }
 
