@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <random>
@@ -381,7 +382,7 @@ TEST_CASE("Group stages: 8 interleaved blocks equal each block converted and tra
 TEST_CASE("Basis conversion: monomial to novel basis, its inverse and transposes, truncated",
           "[amplify][gf2x][fft]") {
     std::mt19937_64 rng(5);
-    for (unsigned m = 1; m <= 7; ++m) {
+    for (unsigned m = 1; m <= 8; ++m) {  // m = 8 full length runs the precomputed program
         const std::size_t n = std::size_t{1} << m;
         const auto basis = novel_basis(m);
         for (std::size_t len : {n, n - n / 3, std::size_t{1}, n / 2 + 1}) {
@@ -567,6 +568,36 @@ TEST_CASE("Huge operands: every row tier, checked word by word against the defin
         const std::size_t k = static_cast<std::size_t>(rng() % m2.size());
         CHECK(m2[k] == product_word(a, bs, bs.size() + k));
     }
+}
+
+TEST_CASE("Threads and caller workspaces give the same results", "[amplify][gf2x][fft]") {
+    std::mt19937_64 rng(13);
+    for (const auto& [na, nb] : {std::pair<std::size_t, std::size_t>{5000, 3000}, {90000, 60000}, {1000, 999}}) {
+        const words a = random_words(na, rng), b = random_words(nb, rng);
+        const words c1 = fft_product(a, b), m1 = fft_middle(a, b);
+        for (const unsigned threads : {1u, 2u, 3u}) {
+            words c(na + nb), m(na - nb);
+            qkdnq::detail::gf2x::fft_workspace wc(qkdnq::detail::gf2x::fft_multiply_workspace(na, nb, threads));
+            qkdnq::detail::gf2x::fft_workspace wm(qkdnq::detail::gf2x::fft_middle_product_workspace(na, nb, threads));
+            for (int round = 0; round < 2; ++round) {  // the workspace is reusable
+                qkdnq::detail::gf2x::fft_multiply(a, b, c, threads, wc.span());
+                qkdnq::detail::gf2x::fft_middle_product(a, b, m, threads, wm.span());
+                CHECK(c == c1);
+                CHECK(m == m1);
+            }
+            // Wiped before returning.
+            CHECK(std::all_of(wm.span().begin(), wm.span().end(), [](u64 w) { return w == 0; }));
+            qkdnq::detail::gf2x::fft_middle_product(a, b, m, threads);
+            CHECK(m == m1);
+        }
+        CHECK(m1 == middle_of(c1, na, nb));
+    }
+    // A workspace that is too small is refused.
+    const words a(100, 3), b(60, 5);
+    words c(160), m(40);
+    words small(10);
+    CHECK_THROWS_AS(qkdnq::detail::gf2x::fft_multiply(a, b, c, 1, small), qkdnq::invalid_argument);
+    CHECK_THROWS_AS(qkdnq::detail::gf2x::fft_middle_product(a, b, m, 1, small), qkdnq::invalid_argument);
 }
 
 TEST_CASE("Wrong sizes throw invalid_argument", "[amplify][gf2x][fft]") {

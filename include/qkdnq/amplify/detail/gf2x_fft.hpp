@@ -491,7 +491,13 @@ using kernel_native = kernel_scalar;
 // a truncated input stays truncated; the transposes only write positions below n.
 
 inline void xor_words(u64* d, const u64* x, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i) d[i] ^= x[i];
+    std::size_t i = 0;
+#if QKDNQ_GF2X_FFT_AVX512
+    for (; i + 8 <= n; i += 8) {
+        _mm512_storeu_si512(d + i, _mm512_xor_si512(_mm512_loadu_si512(d + i), _mm512_loadu_si512(x + i)));
+    }
+#endif
+    for (; i < n; ++i) d[i] ^= x[i];
 }
 
 // x[dst..dst+len) ^= x[src..src+len), clipped to the n present words (src > dst).
@@ -548,9 +554,87 @@ inline void taylor_inv_t(u64* x, unsigned m, unsigned tau, std::size_t v, std::s
 
 enum class conv_dir { fwd, inv, fwd_t, inv_t };
 
+// The same conversion of 2^m whole elements as a list of moves f(dst, src, len) (in elements,
+// executed in order; the transposes apply them as src ^= dst), for a precomputed program.
+template <conv_dir Dir, class F>
+constexpr void conv_moves(unsigned m, std::size_t base, std::size_t unit, F& f) {
+    if (m <= 1) return;
+    const unsigned tau = taylor_split(m);
+    const std::size_t gs = std::size_t{1} << tau;
+    const auto level = [&](unsigned k, bool part1_first) {
+        const std::size_t h = std::size_t{1} << (k - 1), kk = std::size_t{1} << (k - 1 - tau);
+        for (std::size_t b = 0; b < (std::size_t{1} << m); b += 2 * h) {
+            if (part1_first) f(base + (b + h) * unit, base + (b + 2 * h - kk) * unit, kk * unit);
+            f(base + (b + kk) * unit, base + (b + h) * unit, (h - kk) * unit);
+            if (!part1_first) f(base + (b + h) * unit, base + (b + 2 * h - kk) * unit, kk * unit);
+        }
+    };
+    const auto groups = [&] {
+        for (std::size_t g = 0; g < (std::size_t{1} << (m - tau)); ++g) conv_moves<Dir>(tau, base + g * gs * unit, unit, f);
+    };
+    const auto strided = [&] { conv_moves<Dir>(m - tau, base, gs * unit, f); };
+    if constexpr (Dir == conv_dir::fwd) {
+        for (unsigned k = m; k > tau; --k) level(k, true);
+        groups();
+        strided();
+    } else if constexpr (Dir == conv_dir::inv) {
+        strided();
+        groups();
+        for (unsigned k = tau + 1; k <= m; ++k) level(k, false);
+    } else if constexpr (Dir == conv_dir::fwd_t) {
+        strided();
+        groups();
+        for (unsigned k = tau + 1; k <= m; ++k) level(k, false);
+    } else {
+        for (unsigned k = m; k > tau; --k) level(k, true);
+        groups();
+        strided();
+    }
+}
+
+struct xor_move {
+    std::uint16_t dst = 0, src = 0, len = 0;
+};
+
+template <conv_dir Dir, unsigned M>
+[[nodiscard]] constexpr std::size_t conv_move_count() {
+    std::size_t n = 0;
+    auto count = [&](std::size_t, std::size_t, std::size_t) { ++n; };
+    conv_moves<Dir>(M, 0, 1, count);
+    return n;
+}
+
+// The moves of the conversion of 2^M elements, M <= 8 (the groups of the row transforms).
+template <conv_dir Dir, unsigned M>
+inline constexpr auto conv_program = [] {
+    std::array<xor_move, conv_move_count<Dir, M>()> prog{};
+    std::size_t i = 0;
+    auto record = [&](std::size_t dst, std::size_t src, std::size_t len) {
+        prog[i++] = {static_cast<std::uint16_t>(dst), static_cast<std::uint16_t>(src), static_cast<std::uint16_t>(len)};
+    };
+    conv_moves<Dir>(M, 0, 1, record);
+    return prog;
+}();
+
+// Runs conv_program<Dir, M> on elements of v words.
+template <conv_dir Dir, unsigned M>
+inline void conv_run(u64* x, std::size_t v) noexcept {
+    for (const xor_move& op : conv_program<Dir, M>) {
+        if constexpr (Dir == conv_dir::fwd || Dir == conv_dir::inv) {
+            xor_words(x + op.dst * v, x + op.src * v, op.len * v);
+        } else {
+            xor_words(x + op.src * v, x + op.dst * v, op.len * v);
+        }
+    }
+}
+
 template <conv_dir Dir>
 inline void conv(u64* x, unsigned m, std::size_t v, std::size_t n) noexcept {
     if (m <= 1 || n <= v) return;  // Xbar_0 = 1, Xbar_1 = x: nothing to convert
+    if (m == group_log && n == (std::size_t{1} << m) * v) {
+        conv_run<Dir, group_log>(x, v);
+        return;
+    }
     const unsigned tau = taylor_split(m);
     const std::size_t gs = (std::size_t{1} << tau) * v;
     const auto groups = [&] {
@@ -982,6 +1066,8 @@ inline void forward(u64* x, const shape& sh, std::size_t n_in, const u64* tw, co
 // The scratch words of a product / middle product of these sizes: two transform arrays.
 // (threads: the number of parts each pass is split into, each with its own scratch.)
 [[nodiscard]] inline unsigned thread_count(unsigned threads) noexcept { return std::clamp(threads, 1u, 64u); }
+// Below this transform size the passes take less than the start of a thread.
+inline constexpr std::size_t parallel_threshold = std::size_t{1} << 18;
 [[nodiscard]] inline std::size_t multiply_words(std::size_t na, std::size_t nb, unsigned threads) noexcept {
     if (na == 0 || nb == 0) return 0;
     const shape sh = choose_shape(2 * (na + nb) - 1);
@@ -1028,7 +1114,7 @@ inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::s
     const u64* tw = twiddle_table();
     scratch_memory mem(workspace, multiply_words(na, nb, threads));
     const std::span<u64> fa(mem.data(), gs), fb(mem.data() + gs, gs);
-    const workers pool{thread_count(threads), mem.data() + 2 * gs, thread_words(sh)};
+    const workers pool{n < parallel_threshold ? 1u : thread_count(threads), mem.data() + 2 * gs, thread_words(sh)};
     for (std::size_t i = 0; i < n_a; ++i) fa[i] = chunk(a, i);
     for (std::size_t i = 0; i < n_b; ++i) fb[i] = chunk(b, i);
     std::fill(fa.data() + n_a, fa.data() + fa.size(), u64{0});
@@ -1093,7 +1179,7 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
     const u64* tw = twiddle_table();
     scratch_memory mem(workspace, middle_product_words(na, nb, threads));
     const std::span<u64> fb(mem.data(), sh.group_size()), fw(mem.data() + sh.group_size(), n);
-    const workers pool{thread_count(threads), fw.data() + n, thread_words(sh)};
+    const workers pool{n < parallel_threshold ? 1u : thread_count(threads), fw.data() + n, thread_words(sh)};
     // B = V Conv pack(rev(b)): chunk 2k, 2k+1 of rev(b) are the halves of rev64(b[nb-1-k]).
     for (std::size_t k = 0; k < nb; ++k) {
         const u64 r = bit_reverse64(b[nb - 1 - k]);
