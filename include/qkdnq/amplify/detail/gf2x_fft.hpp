@@ -61,6 +61,7 @@
 
 #include <algorithm>
 #include <array>
+#include <barrier>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -979,7 +980,62 @@ struct workers {
         body(scratch, std::size_t{0}, count / parts);
         for (auto& th : pool) th.join();
     }
+
+    // Runs body(part, parts, sync) on every part at once; sync() waits for all parts.
+    template <class F>
+    void together(F&& body) const {
+        const std::size_t parts = threads;
+        if (parts == 1) {
+            body(std::size_t{0}, std::size_t{1}, [] {});
+            return;
+        }
+        std::barrier<> gate(static_cast<std::ptrdiff_t>(parts));
+        const auto sync = [&gate] { gate.arrive_and_wait(); };
+        std::vector<std::thread> pool;
+        pool.reserve(parts - 1);
+        for (std::size_t i = 1; i < parts; ++i) pool.emplace_back([&body, &sync, i, parts] { body(i, parts, sync); });
+        body(std::size_t{0}, parts, sync);
+        for (auto& th : pool) th.join();
+    }
 };
+
+// The Taylor expansion of the whole array (the top tier, elements of one word) on the pool:
+// every XOR of a level is cut into one slice per part, with a wait between dependent steps
+// (the two parts of a level, and consecutive levels).
+template <conv_dir Dir>
+inline void taylor_top(u64* x, unsigned m, unsigned tau, std::size_t n, const workers& pool) {
+    if (m <= tau) return;
+    constexpr bool transposed = Dir == conv_dir::fwd_t || Dir == conv_dir::inv_t;
+    pool.together([&](std::size_t part, std::size_t parts, const auto& sync) {
+        const auto step = [&](unsigned k, bool part1) {
+            const std::size_t h = std::size_t{1} << (k - 1), kk = std::size_t{1} << (k - 1 - tau);
+            for (std::size_t b = 0; b + h < n; b += 2 * h) {
+                const std::size_t dst = part1 ? b + h : b + kk, src = part1 ? b + 2 * h - kk : b + h;
+                if (src >= n) continue;
+                const std::size_t len = std::min(part1 ? kk : h - kk, n - src);
+                const std::size_t lo = len < 4096 ? 0 : len * part / parts;
+                const std::size_t hi = len < 4096 ? (part == 0 ? len : 0) : len * (part + 1) / parts;
+                if constexpr (transposed) {
+                    xor_words(x + src + lo, x + dst + lo, hi - lo);
+                } else {
+                    xor_words(x + dst + lo, x + src + lo, hi - lo);
+                }
+            }
+            sync();
+        };
+        if constexpr (Dir == conv_dir::fwd || Dir == conv_dir::inv_t) {
+            for (unsigned k = m; k > tau; --k) {
+                step(k, true);
+                step(k, false);
+            }
+        } else {
+            for (unsigned k = tau + 1; k <= m; ++k) {
+                step(k, false);
+                step(k, true);
+            }
+        }
+    });
+}
 
 // The window passes: for each group of p columns, gather the rows, run `step` on the window,
 // scatter the rows back.
@@ -1040,7 +1096,7 @@ template <class K>
 inline void forward(u64* x, const shape& sh, std::size_t n_in, const u64* tw, const workers& pool) {
     const std::size_t len = sh.row_len();
     const std::size_t c_in = (n_in + len - 1) >> sh.j;
-    taylor_fwd(x, sh.j + sh.t, sh.j, 1, n_in);
+    taylor_top<conv_dir::fwd>(x, sh.j + sh.t, sh.j, n_in, pool);
     window_pass<K>(x, sh, c_in, sh.c, pool, [&](const window<K>& w) {
         conv<conv_dir::fwd>(w.rows, sh.t, w.p, c_in * w.p);
         w.fwd(w.rows, sh.t, sh.c, c_in, 0);
@@ -1056,12 +1112,6 @@ inline void forward(u64* x, const shape& sh, std::size_t n_in, const u64* tw, co
 }
 
 // ---------------------------------------------------------------- packing
-
-// The 32-bit chunk i of the polynomial in w (zero beyond its n words).
-[[nodiscard]] inline u64 chunk(std::span<const u64> w, std::size_t i) noexcept {
-    const std::size_t q = i / 2;
-    return q < w.size() ? (w[q] >> (32 * (i & 1))) & 0xffffffffu : 0;
-}
 
 // The scratch words of a product / middle product of these sizes: two transform arrays.
 // (threads: the number of parts each pass is split into, each with its own scratch.)
@@ -1106,8 +1156,10 @@ template <class K>
 inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::span<u64> c, unsigned threads,
                           std::span<u64> workspace) {
     const std::size_t na = a.size(), nb = b.size();
-    std::fill(c.begin(), c.end(), u64{0});
-    if (na == 0 || nb == 0) return;
+    if (na == 0 || nb == 0) {
+        std::fill(c.begin(), c.end(), u64{0});
+        return;
+    }
     const std::size_t n_a = 2 * na, n_b = 2 * nb;
     const shape sh = choose_shape(n_a + n_b - 1);
     const std::size_t n = sh.size(), len = sh.row_len(), gs = sh.group_size();
@@ -1115,12 +1167,20 @@ inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::s
     scratch_memory mem(workspace, multiply_words(na, nb, threads));
     const std::span<u64> fa(mem.data(), gs), fb(mem.data() + gs, gs);
     const workers pool{n < parallel_threshold ? 1u : thread_count(threads), mem.data() + 2 * gs, thread_words(sh)};
-    for (std::size_t i = 0; i < n_a; ++i) fa[i] = chunk(a, i);
-    for (std::size_t i = 0; i < n_b; ++i) fb[i] = chunk(b, i);
-    std::fill(fa.data() + n_a, fa.data() + fa.size(), u64{0});
-    std::fill(fb.data() + n_b, fb.data() + fb.size(), u64{0});
-    taylor_fwd(fa.data(), sh.j + sh.t, sh.j, 1, n_a);
-    taylor_fwd(fb.data(), sh.j + sh.t, sh.j, 1, n_b);
+    // Kronecker segmentation: 32-bit chunks, zero up to the transform length.
+    const auto split = [&](std::span<const u64> w, std::span<u64> f) {
+        pool.run(f.size() / 2, [&](u64*, std::size_t first, std::size_t last) {
+            for (std::size_t k = first; k < last; ++k) {
+                const u64 v = k < w.size() ? w[k] : 0;
+                f[2 * k] = v & 0xffffffffu;
+                f[2 * k + 1] = v >> 32;
+            }
+        });
+    };
+    split(a, fa);
+    split(b, fb);
+    taylor_top<conv_dir::fwd>(fa.data(), sh.j + sh.t, sh.j, n_a, pool);
+    taylor_top<conv_dir::fwd>(fb.data(), sh.j + sh.t, sh.j, n_b, pool);
     const std::size_t ca = (n_a + len - 1) >> sh.j, cb = (n_b + len - 1) >> sh.j;
     window_pass<K>(fa.data(), sh, ca, sh.c, pool, [&](const window<K>& w) {
         conv<conv_dir::fwd>(w.rows, sh.t, w.p, ca * w.p);
@@ -1151,19 +1211,17 @@ inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::s
         w.inv(w.rows, sh.t, sh.c, 0);
         conv<conv_dir::inv>(w.rows, sh.t, w.p, sh.c * w.p);
     });
-    taylor_inv(fa.data(), sh.j + sh.t, sh.j, 1, n);
-    // Overlap-add of the 63-bit coefficients at bit 32i.
-    const std::size_t nc = c.size();
-    for (std::size_t i = 0; i < std::min(n, 2 * nc); ++i) {
-        const u64 e = fa[i];
-        const std::size_t q = i / 2;
-        if (i & 1) {
-            c[q] ^= e << 32;
-            if (q + 1 < nc) c[q + 1] ^= e >> 32;
-        } else {
-            c[q] ^= e;
+    taylor_top<conv_dir::inv>(fa.data(), sh.j + sh.t, sh.j, n, pool);
+    // Overlap-add of the 63-bit coefficients C_i at bit 32i: word w is
+    // C_2w + C_(2w+1) x^32 + C_(2w-1) x^-32 (the product has fewer than n coefficients).
+    pool.run(c.size(), [&](u64*, std::size_t first, std::size_t last) {
+        for (std::size_t w = first; w < last; ++w) {
+            const u64 even = 2 * w < n ? fa[2 * w] : 0;
+            const u64 odd = 2 * w + 1 < n ? fa[2 * w + 1] : 0;
+            const u64 prev = w > 0 && 2 * w - 1 < n ? fa[2 * w - 1] : 0;
+            c[w] = even ^ (odd << 32) ^ (prev >> 32);
         }
-    }
+    });
 }
 
 template <class K>
@@ -1181,28 +1239,31 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
     const std::span<u64> fb(mem.data(), sh.group_size()), fw(mem.data() + sh.group_size(), n);
     const workers pool{n < parallel_threshold ? 1u : thread_count(threads), fw.data() + n, thread_words(sh)};
     // B = V Conv pack(rev(b)): chunk 2k, 2k+1 of rev(b) are the halves of rev64(b[nb-1-k]).
-    for (std::size_t k = 0; k < nb; ++k) {
-        const u64 r = bit_reverse64(b[nb - 1 - k]);
-        fb[2 * k] = r & 0xffffffffu;
-        fb[2 * k + 1] = r >> 32;
-    }
-    std::fill(fb.data() + n_b, fb.data() + fb.size(), u64{0});
+    pool.run(fb.size() / 2, [&](u64*, std::size_t first, std::size_t last) {
+        for (std::size_t k = first; k < last; ++k) {
+            const u64 r = k < nb ? bit_reverse64(b[nb - 1 - k]) : 0;
+            fb[2 * k] = r & 0xffffffffu;
+            fb[2 * k + 1] = r >> 32;
+        }
+    });
     forward<K>(fb.data(), sh, n_b, tw, pool);
     // Unpack^T: element i reads the 63 bits of a from bit 32i+1, in the dual-basis form: bits
     // 1..63 of word k for i = 2k, bits 33..63 of word k and 0..31 of word k+1 for i = 2k+1.
-    {
+    pool.run(n / 2, [&](u64*, std::size_t first, std::size_t last) {
         const u64* pa = a.data();
         u64* pw = fw.data();
-        for (std::size_t k = 0; k + 1 < na; ++k) {
+        const std::size_t body = std::min(last, na - 1);
+        for (std::size_t k = first; k < body; ++k) {
             pw[2 * k] = dual_in(pa[k] >> 1);
             pw[2 * k + 1] = dual_in(((pa[k] >> 33) | (pa[k + 1] << 31)) & 0x7fffffffffffffffu);
         }
-        pw[2 * na - 2] = dual_in(pa[na - 1] >> 1);
-        pw[2 * na - 1] = dual_in(pa[na - 1] >> 33);
-        std::fill(pw + 2 * na, pw + n, u64{0});
-    }
+        for (std::size_t k = std::max(first, na - 1); k < last; ++k) {
+            pw[2 * k] = k < na ? dual_in(pa[k] >> 1) : 0;
+            pw[2 * k + 1] = k < na ? dual_in(pa[k] >> 33) : 0;
+        }
+    });
     // Conv^-T: Taylor^-T, then per window the row conversion^-T and the row-level IFFT^T.
-    taylor_inv_t(fw.data(), sh.j + sh.t, sh.j, 1, n);
+    taylor_top<conv_dir::inv_t>(fw.data(), sh.j + sh.t, sh.j, n, pool);
     window_pass<K>(fw.data(), sh, sh.c, sh.c, pool, [&](const window<K>& w) {
         conv<conv_dir::inv_t>(w.rows, sh.t, w.p, sh.c * w.p);
         w.inv_t(w.rows, sh.t, sh.c, 0);
@@ -1225,15 +1286,15 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
         w.fwd_t(w.rows, sh.t, sh.c, c_y, 0);
         conv<conv_dir::fwd_t>(w.rows, sh.t, w.p, c_y * w.p);
     });
-    taylor_fwd_t(fw.data(), sh.j + sh.t, sh.j, 1, n_y);
+    taylor_top<conv_dir::fwd_t>(fw.data(), sh.j + sh.t, sh.j, n_y, pool);
     // Pack^T: the low 32 dual coordinates of each element.
-    {
+    pool.run(out.size(), [&](u64*, std::size_t first, std::size_t last) {
         const u64* pw = fw.data();
         u64* po = out.data();
-        for (std::size_t k = 0; k < out.size(); ++k) {
+        for (std::size_t k = first; k < last; ++k) {
             po[k] = u64{dual_out_low32(pw[2 * k])} | (u64{dual_out_low32(pw[2 * k + 1])} << 32);
         }
-    }
+    });
 }
 
 }  // namespace fft
