@@ -19,12 +19,14 @@
 //     basis) is XOR-only. Butterfly (LCH Alg. 2): u += s*v; v += u. The conversion divides by
 //     s_tau(x) = x^(2^tau) + x for tau a power of two (the Taylor expansion of Gao and Mateer 2010,
 //     Sec. 3; Chen, Cheng, Kuo, Li, Yang 2017, arXiv 1708.09746, Sec. 2), recursively.
-//  3. Two tiers: the transform length is N = c*T with rows of T = 2^j elements (j in {4, 8, 16}).
-//     The top layers act on whole rows (the same twiddle for every position of a row), so they
-//     run position-wise on windows of P columns held in a small buffer (cache-resident); each row
-//     then gets a full size-T transform in cache. Truncation is at row granularity: only the c
-//     rows needed are stored (pruned forward FFT; the inverse evaluates the known half on the next
-//     coset and subtracts, as in van der Hoeven's truncated FFT, inside the window buffer).
+//  3. Tiers. The transform length is N = c*T, rows of T = 2^j elements (j = 8 or 16, picked by a
+//     cost model), c rows. The top layers act on whole rows (one twiddle per row), so they run
+//     position-wise on windows of p columns gathered into a buffer of at most 512 KiB; truncation
+//     is at row granularity (pruned forward FFT; the inverse evaluates the known half on the next
+//     coset and subtracts it, as in van der Hoeven's truncated FFT, inside the window). Inside a
+//     row, the layers above 256 elements run on the row in cache, and the 8 low layers with the
+//     256-element conversions on groups of 8 blocks interleaved lane by lane, so that every
+//     butterfly and every conversion XOR moves whole 8-lane vectors (each lane its own twiddle).
 //  4. True middle product by the transposition principle (Tellegen; Bostan, Lecerf and Schost,
 //     ISSAC 2003): the middle product a -> mp(a, b) is the transpose of y -> x*y*rev(b), a product
 //     of size na words, so its cost is that of one product of size ~na, not na+nb. Every
@@ -36,23 +38,27 @@
 //
 // Cost: 3 transforms of N ~ 2*na elements for the middle product (one for b, two for a), 3 of
 // N ~ 2*(na+nb) for the product; each transform is (N/2)*log2(N) field multiplications plus
-// about 16 XORs per element for the basis conversion.
+// about 16-24 XORs per element for the basis conversion.
 //
-// Memory (state of one call, allocated once): two arrays of N 64-bit elements plus a window
-// buffer of at most 512 KiB and a 256 KiB twiddle table. For the middle product N ~ 2*na, i.e.
-// 32*na bytes = 4x the size of a (6x the key for a Toeplitz hash with m = n/2, 7.6x for
-// m = 0.9n); for the product 4x the size of the result. N exceeds 2*na by less than 1/16 above
-// 2^20 elements.
+// Memory, allocated once per call (or passed in as a workspace, see fft_workspace): two arrays of
+// about N 64-bit elements, plus per thread a window of at most 512 KiB and 32 KiB of group
+// scratch, and a 256 KiB twiddle table shared by all calls. The middle product has N ~ 2*na:
+// 32*na bytes, 4x the size of a; for a Toeplitz hash of n key bits to m bits (seed n+m-1 bits)
+// that is 4(n+m) bits, 6x the key for m = n/2, 7.6x for m = 0.9n (rows of 2^16 add at most one
+// row, 512 KiB per array). The product has N ~ 2*(na+nb): 4x the size of the result.
 //
 // Field multiplication: 2 VPCLMULQDQ per 8 elements with the reduction by shifts
 // (y^64 = y^4+y^3+y+1) when the consumer's flags enable VPCLMULQDQ and AVX-512F, PCLMULQDQ per
-// element with __PCLMUL__, else the constant-time scalar clmul64_scalar (QKDNQ_FORCE_SCALAR
-// forces it). Each SIMD kernel has a scalar reference (kernel_scalar), and the tests hold them
-// to it.
+// element with __PCLMUL__, else a constant-time scalar carry-less product (clmul64_scalar's
+// method, masks precomputed); QKDNQ_FORCE_SCALAR forces the latter. Each SIMD kernel has a
+// scalar reference (kernel_scalar), and the tests hold them to it.
+//
+// Threads: `threads` splits every pass (windows, rows, the top-tier conversion, packing) into
+// parts run on std::threads; below 2^18 transform elements one thread does everything.
 //
 // Constant time: no branch, table index or address depends on operand bits; loop bounds,
-// twiddles (public functions of positions) and sizes are public. Buffers holding
-// operand-derived data are secure_vectors, wiped when freed.
+// twiddles (public functions of positions) and sizes are public. Every buffer holding
+// operand-derived data is wiped before it is freed or handed back.
 #pragma once
 
 #include <qkdnq/core/error.hpp>
@@ -762,8 +768,8 @@ struct window {
 
     [[nodiscard]] u64* row(std::size_t r) const noexcept { return rows + r * p; }
 
-    // Evaluates the polynomial whose first n_in coefficient rows are at r0 (rows n_in.. of the
-    // block zero) at the first n_out points of block sigma (pruned forward, LCH Alg. 2).
+    // Evaluates the polynomial whose first n_in coefficient rows start at base (the block's rows
+    // from n_in on are zero) at the first n_out points of block sigma (pruned LCH Alg. 2).
     void fwd(u64* base, unsigned t, std::size_t n_out, std::size_t n_in, u64 sigma) const noexcept {
         if (t == 0 || n_out == 0 || n_in == 0) return;
         const std::size_t h = std::size_t{1} << (t - 1);
@@ -1315,6 +1321,9 @@ using fft_workspace = fft::work_buffer;
 }
 
 namespace fft {
+// Transforms beyond 2^40 elements would need more of the Cantor basis (and 8 TiB of memory).
+inline constexpr std::size_t max_words = std::size_t{1} << 38;
+
 inline void check_workspace(std::string_view where, std::span<const u64> workspace, std::size_t words) {
     if (!workspace.empty() && workspace.size() < words) {
         throw invalid_argument(std::string(where) + ": workspace has " + std::to_string(workspace.size()) +
@@ -1333,6 +1342,7 @@ inline void fft_multiply(std::span<const std::uint64_t> a, std::span<const std::
                                std::to_string(c.size()) + " != " + std::to_string(a.size()) + " + " +
                                std::to_string(b.size()) + ")");
     }
+    if (a.size() + b.size() > fft::max_words) throw invalid_argument("gf2x::fft_multiply: operands too large");
     fft::check_workspace("gf2x::fft_multiply", workspace, fft::multiply_words(a.size(), b.size(), threads));
     fft::multiply_impl<Kernel>(a, b, c, threads, workspace);
 }
@@ -1349,6 +1359,7 @@ inline void fft_middle_product(std::span<const std::uint64_t> a, std::span<const
                                "a.size() - b.size() (a " + std::to_string(a.size()) + ", b " +
                                std::to_string(b.size()) + ", out " + std::to_string(out.size()) + " words)");
     }
+    if (a.size() > fft::max_words) throw invalid_argument("gf2x::fft_middle_product: operands too large");
     fft::check_workspace("gf2x::fft_middle_product", workspace,
                         fft::middle_product_words(a.size(), b.size(), threads));
     fft::middle_product_impl<Kernel>(a, b, out, threads, workspace);
