@@ -1365,4 +1365,14 @@ inline void fft_middle_product(std::span<const std::uint64_t> a, std::span<const
     fft::middle_product_impl<Kernel>(a, b, out, threads, workspace);
 }
 
+// The names the front (amplify/detail/gf2x.hpp) calls through its FFT seam.
+namespace fft {
+inline void multiply(std::span<const u64> a, std::span<const u64> b, std::span<u64> c, unsigned threads = 1) {
+    fft_multiply(a, b, c, threads);
+}
+inline void middle_product(std::span<const u64> a, std::span<const u64> b, std::span<u64> out, unsigned threads = 1) {
+    fft_middle_product(a, b, out, threads);
+}
+}  // namespace fft
+
 }  // namespace qkdnq::detail::gf2x
