@@ -21,7 +21,7 @@
 //     Sec. 3; Chen, Cheng, Kuo, Li, Yang 2017, arXiv 1708.09746, Sec. 2), recursively.
 //  3. Tiers. The transform length is N = c*T, rows of T = 2^j elements (j = 8 or 16, picked by a
 //     cost model), c rows. The top layers act on whole rows (one twiddle per row), so they run
-//     position-wise on windows of p columns gathered into a buffer of at most 512 KiB; truncation
+//     position-wise on windows of p columns gathered into a buffer of at most 2 MiB; truncation
 //     is at row granularity (pruned forward FFT; the inverse evaluates the known half on the next
 //     coset and subtracts it, as in van der Hoeven's truncated FFT, inside the window). Inside a
 //     row, the layers above 256 elements run on the row in cache, and the 8 low layers with the
@@ -41,7 +41,7 @@
 // about 16-24 XORs per element for the basis conversion.
 //
 // Memory, allocated once per call (or passed in as a workspace, see fft_workspace): two arrays of
-// about N 64-bit elements, plus per thread a window of at most 512 KiB and 32 KiB of group
+// about N 64-bit elements, plus per thread a window of at most 2 MiB and 32 KiB of group
 // scratch, and a 256 KiB twiddle table shared by all calls. The middle product has N ~ 2*na:
 // 32*na bytes, 4x the size of a; for a Toeplitz hash of n key bits to m bits (seed n+m-1 bits)
 // that is 4(n+m) bits, 6x the key for m = n/2, 7.6x for m = 0.9n (rows of 2^16 add at most one
@@ -935,8 +935,9 @@ struct shape {
     [[nodiscard]] std::size_t group_size() const noexcept { return (size() + group_words - 1) / group_words * group_words; }
 };
 
-// The window (2^t + 2^(t-1) rows of p words) stays within this many bytes when p can shrink.
-inline constexpr std::size_t window_budget = std::size_t{512} << 10;
+// The window (2^t + 2^(t-1) rows of p words) stays within this many bytes when p can shrink:
+// wide enough that the gathers read long runs of each row even with hundreds of rows.
+inline constexpr std::size_t window_budget = std::size_t{2} << 20;
 
 // Rows of 2^8 keep the padding below 256 elements but make the row-level transform long (many
 // rows, narrow windows); rows of 2^16 pad up to a whole row. The choice follows a cost model
