@@ -41,12 +41,13 @@
 // about 16-24 XORs per element for the basis conversion.
 //
 // Memory, allocated once per call (or passed in as a workspace, see fft_workspace): two arrays of
-// about N 64-bit elements, plus per thread a window (at most 2 MiB, and all windows together at
-// most half an array) and 32 KiB of group scratch, and a 256 KiB twiddle table shared by all
-// calls. The middle product has N ~ 2*na: 32*na bytes, 4x the size of a; for a Toeplitz hash of
-// n key bits to m bits (seed n+m-1 bits) that is 4(n+m) bits, 6x the key for m = n/2 and 7.6x
-// for m = 0.9n, plus the windows (up to 1.25x that for small keys, under 3% from 10^7 bits on;
-// rows of 2^16 pad by at most one row). The product has N ~ 2*(na+nb): 4x the size of the result.
+// about N 64-bit elements, plus per thread a window (at most 2 MiB; all windows together at most
+// half an array for rows of 2^8, an eighth for rows of 2^16) and 32 KiB of group scratch, and a
+// 256 KiB twiddle table shared by all calls. The middle product has N ~ 2*na: 32*na bytes, 4x
+// the size of a; for a Toeplitz hash of n key bits to m bits (seed n+m-1 bits) that is 4(n+m)
+// bits, 6x the key for m = n/2 and 7.6x for m = 0.9n, plus the windows and the padding to whole
+// rows. Measured (fft_middle_product_workspace, m = n/2): 7.1x the key at 10^6 bits, 7.1x at
+// 10^7, 6.2x at 10^8 (77 MB), 6.0x at 10^9. The product has N ~ 2*(na+nb): 4x its result.
 
 // Field multiplication: 2 VPCLMULQDQ per 8 elements with the reduction by shifts
 // (y^64 = y^4+y^3+y+1) when the consumer's flags enable VPCLMULQDQ and AVX-512F, PCLMULQDQ per
@@ -944,8 +945,7 @@ inline constexpr std::size_t parallel_threshold = std::size_t{1} << 18;
 }
 
 // The window (2^t + 2^(t-1) rows of p words) stays within this many bytes when p can shrink,
-// wide enough that the gathers read long runs of each row even with hundreds of rows, and all
-// windows together within half a transform array (the memory bound of the header comment).
+// wide enough that the gathers read long runs of each row even with hundreds of rows.
 inline constexpr std::size_t window_budget = std::size_t{2} << 20;
 
 // Rows of 2^8 keep the padding below 256 elements but make the row-level transform long (many
@@ -962,8 +962,10 @@ inline constexpr std::size_t window_budget = std::size_t{2} << 20;
     sh.t = static_cast<unsigned>(std::bit_width(sh.c - 1));
     sh.p = sh.row_len();
     const std::size_t rows = (std::size_t{3} << sh.t) / 2 + 1;
-    const std::size_t all = std::max<std::size_t>(threads, 1);
-    while (sh.p > 8 && (rows * sh.p * sizeof(u64) > window_budget || 2 * all * rows * sh.p > sh.size())) sh.p /= 2;
+    // All windows within 1/2 of an array for rows of 2^8 (narrower windows cost time there), 1/8
+    // for rows of 2^16 (still thousands of columns).
+    const std::size_t share = std::max<std::size_t>(threads, 1) * (sh.j == group_log ? 2 : 8);
+    while (sh.p > 8 && (rows * sh.p * sizeof(u64) > window_budget || share * rows * sh.p > sh.size())) sh.p /= 2;
     return sh;
 }
 
