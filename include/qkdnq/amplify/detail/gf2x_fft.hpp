@@ -16,9 +16,10 @@
 //     subspace spanned by a Cantor basis b_0 = 1, b_i^2 + b_i = b_(i-1): the subspace polynomials
 //     s_i(x) have coefficients in GF(2), s_i(w_k) = w_(k >> i) for w_k = sum of b_t over the set
 //     bits t of k, so every twiddle is some w_(2K) and the basis conversion (monomial <-> novel
-//     basis) is XOR-only. Butterfly (LCH Alg. 2): u += s*v; v += u. The conversion divides by
-//     s_tau(x) = x^(2^tau) + x for tau a power of two (the Taylor expansion of Gao and Mateer 2010,
-//     Sec. 3; Chen, Cheng, Kuo, Li, Yang 2017, arXiv 1708.09746, Sec. 2), recursively.
+//     basis) is XOR-only. Butterfly of the LCH FFT: u += s*v; v += u. The conversion divides by
+//     s_tau(x) = x^(2^tau) + x for tau a power of two (the Taylor expansion at x^t - x of Gao and
+//     Mateer, IEEE Trans. Inf. Theory 2010; Chen, Cheng, Kuo, Li, Yang 2017, arXiv 1708.09746),
+//     recursively.
 //  3. Tiers. The transform length is N = c*T, rows of T = 2^j elements (j = 8 or 16, picked by a
 //     cost model), c rows. The top layers act on whole rows (one twiddle per row), so they run
 //     position-wise on windows of p columns gathered into a buffer of at most 2 MiB; truncation
@@ -489,9 +490,9 @@ using kernel_native = kernel_scalar;
 // ---------------------------------------------------------------- basis conversion
 //
 // conv_*(x, m, v, n): 2^m elements of v words each, of which the first n words are present
-// (the rest is zero and may not exist). Monomial basis -> novel basis (LCH 2014, Sec. II.B):
+// (the rest is zero and may not exist). Monomial basis -> novel basis (LCH 2014):
 //   D = sum_k D_k(x) y^k, y = s_tau(x) = x^(2^tau) + x, deg D_k < 2^tau (Taylor expansion,
-//   Gao-Mateer Alg. 1: divide each block of 2^k elements by y^K = x^(2^(k-1)) + x^K, K = 2^(k-1-tau));
+//   Gao-Mateer: divide each block of 2^k elements by y^K = x^(2^(k-1)) + x^K, K = 2^(k-1-tau));
 //   convert each D_k (groups of 2^tau elements); convert the polynomials in y formed by the
 //   same position of every group (groups as elements of 2^tau*v words), since
 //   Xbar_(i + 2^tau l)(x) = Xbar_i(x) Xbar_l(s_tau(x)).
@@ -696,7 +697,7 @@ inline void row_layer(u64* x, unsigned j, unsigned i, u64 row, const u64* tw) no
     }
 }
 
-// Layers [lo, hi) of row `row` in the order of Dir: fwd and inv_t top-down (LCH Alg. 2),
+// Layers [lo, hi) of row `row` in the order of Dir: fwd and inv_t top-down (as the LCH FFT),
 // inv and fwd_t bottom-up.
 template <class K, xform Dir>
 inline void row_layers(u64* x, unsigned j, unsigned lo, unsigned hi, u64 row, const u64* tw) noexcept {
@@ -771,7 +772,7 @@ struct window {
     [[nodiscard]] u64* row(std::size_t r) const noexcept { return rows + r * p; }
 
     // Evaluates the polynomial whose first n_in coefficient rows start at base (the block's rows
-    // from n_in on are zero) at the first n_out points of block sigma (pruned LCH Alg. 2).
+    // from n_in on are zero) at the first n_out points of block sigma (the LCH FFT, pruned).
     void fwd(u64* base, unsigned t, std::size_t n_out, std::size_t n_in, u64 sigma) const noexcept {
         if (t == 0 || n_out == 0 || n_in == 0) return;
         const std::size_t h = std::size_t{1} << (t - 1);
@@ -1244,7 +1245,7 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
                                 unsigned threads, std::span<u64> workspace) {
     const std::size_t na = a.size(), nb = b.size();
     if (out.empty()) return;
-    // out = F^T(a) for F(y) = x y rev(b) (Sec. 4 of the header comment), y of Ny = 2(na-nb)
+    // out = F^T(a) for F(y) = x y rev(b) (item 4 of the header comment), y of Ny = 2(na-nb)
     // chunks, rev(b) of Nb = 2nb chunks, the product of Ny + Nb - 1 coefficients.
     const std::size_t n_y = 2 * (na - nb), n_b = 2 * nb;
     const shape sh = choose_shape(n_y + n_b - 1, effective_threads(n_y + n_b - 1, threads));
