@@ -292,6 +292,26 @@ struct kernel_elementwise {
     static void pointwise(u64* d, const u64* x, std::size_t n) noexcept {
         for (std::size_t i = 0; i < n; ++i) d[i] = m(d[i], x[i]);
     }
+    // Two layers at once on n quads (u0, u1, u2, u3) = (x[q], x[q+h], x[q+2h], x[q+3h]): the outer
+    // layer pairs (u0, u2), (u1, u3) with twiddle s, the inner (u0, u1) with s0 and (u2, u3)
+    // with s1; fwd and inv_t do the outer layer first, inv and fwd_t the inner.
+    template <xform Dir>
+    static void quads(u64* x, std::size_t h, u64 s, u64 s0, u64 s1, std::size_t n) noexcept {
+        for (std::size_t q = 0; q < n; ++q) {
+            u64 &u0 = x[q], &u1 = x[q + h], &u2 = x[q + 2 * h], &u3 = x[q + 3 * h];
+            if constexpr (Dir == xform::fwd || Dir == xform::inv_t) {
+                bfly<Dir>(u0, u2, s);
+                bfly<Dir>(u1, u3, s);
+                bfly<Dir>(u0, u1, s0);
+                bfly<Dir>(u2, u3, s1);
+            } else {
+                bfly<Dir>(u0, u1, s0);
+                bfly<Dir>(u2, u3, s1);
+                bfly<Dir>(u0, u2, s);
+                bfly<Dir>(u1, u3, s);
+            }
+        }
+    }
     template <xform Dir>
     static void lanes_layer(u64* x, unsigned i, const u64* tw, u64 off) noexcept {
         const std::size_t span = std::size_t{1} << i;
@@ -419,6 +439,30 @@ struct kernel_avx512 {
         std::size_t i = 0;
         for (; i + 8 <= n; i += 8) store(d + i, mul8(load(d + i), load(x + i)));
         kernel_scalar::pointwise(d + i, x + i, n - i);
+    }
+    template <xform Dir>
+    static void quads(u64* x, std::size_t h, u64 s, u64 s0, u64 s1, std::size_t n) noexcept {
+        std::size_t q = 0;
+        const __m512i S = bcast(s), S0 = bcast(s0), S1 = bcast(s1);
+        for (; q + 8 <= n; q += 8) {
+            __m512i u0 = load(x + q), u1 = load(x + q + h), u2 = load(x + q + 2 * h), u3 = load(x + q + 3 * h);
+            if constexpr (Dir == xform::fwd || Dir == xform::inv_t) {
+                bfly<Dir>(u0, u2, S);
+                bfly<Dir>(u1, u3, S);
+                bfly<Dir>(u0, u1, S0);
+                bfly<Dir>(u2, u3, S1);
+            } else {
+                bfly<Dir>(u0, u1, S0);
+                bfly<Dir>(u2, u3, S1);
+                bfly<Dir>(u0, u2, S);
+                bfly<Dir>(u1, u3, S);
+            }
+            store(x + q, u0);
+            store(x + q + h, u1);
+            store(x + q + 2 * h, u2);
+            store(x + q + 3 * h, u3);
+        }
+        kernel_scalar::quads<Dir>(x + q, h, s, s0, s1, n - q);
     }
 
     template <xform Dir>
@@ -699,12 +743,27 @@ inline void row_layer(u64* x, unsigned j, unsigned i, u64 row, const u64* tw) no
 
 // Layers [lo, hi) of row `row` in the order of Dir: fwd and inv_t top-down (as the LCH FFT),
 // inv and fwd_t bottom-up.
+// Layers i and i-1 together (one pass over the row instead of two): block k of layer i holds
+// the quads of the blocks 2k and 2k+1 of layer i-1.
+template <class K, xform Dir>
+inline void row_layer_pair(u64* x, unsigned j, unsigned i, u64 row, const u64* tw) noexcept {
+    const std::size_t h = std::size_t{1} << (i - 1);
+    const u64 off = omega(row << (j - i)), off_in = omega(row << (j - i + 1));
+    for (std::size_t k = 0; k < (std::size_t{1} << (j - i - 1)); ++k) {
+        K::template quads<Dir>(x + 4 * k * h, h, tw[k] ^ off, tw[2 * k] ^ off_in, tw[2 * k + 1] ^ off_in, h);
+    }
+}
+
 template <class K, xform Dir>
 inline void row_layers(u64* x, unsigned j, unsigned lo, unsigned hi, u64 row, const u64* tw) noexcept {
     if constexpr (Dir == xform::fwd || Dir == xform::inv_t) {
-        for (unsigned i = hi; i-- > lo;) row_layer<K, Dir>(x, j, i, row, tw);
+        unsigned i = hi;
+        for (; i >= lo + 2; i -= 2) row_layer_pair<K, Dir>(x, j, i - 1, row, tw);
+        if (i > lo) row_layer<K, Dir>(x, j, lo, row, tw);
     } else {
-        for (unsigned i = lo; i < hi; ++i) row_layer<K, Dir>(x, j, i, row, tw);
+        unsigned i = lo;
+        for (; i + 2 <= hi; i += 2) row_layer_pair<K, Dir>(x, j, i + 1, row, tw);
+        if (i < hi) row_layer<K, Dir>(x, j, i, row, tw);
     }
 }
 
