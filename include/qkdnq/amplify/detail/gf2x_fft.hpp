@@ -80,6 +80,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #if defined(__linux__)
@@ -682,11 +683,70 @@ inline void conv_run(u64* x, std::size_t v) noexcept {
     }
 }
 
+// The conversion of 16 elements of 8 words (conv_program<Dir, 4>) with the elements in
+// registers: the moves unroll at compile time.
+template <conv_dir Dir, std::size_t I, class Z>
+inline void conv16_move(Z& z) noexcept {
+    constexpr xor_move mv = conv_program<Dir, 4>[I];
+    for (std::size_t t = 0; t < mv.len; ++t) {
+        if constexpr (Dir == conv_dir::fwd || Dir == conv_dir::inv) {
+            z[mv.dst + t] ^= z[mv.src + t];
+        } else {
+            z[mv.src + t] ^= z[mv.dst + t];
+        }
+    }
+}
+template <conv_dir Dir, std::size_t... I>
+inline void conv16(u64* x, std::index_sequence<I...>) noexcept {
+#if QKDNQ_GF2X_FFT_AVX512
+    using v8u = unsigned long long __attribute__((vector_size(64)));
+    v8u z[16];
+    for (std::size_t e = 0; e < 16; ++e) z[e] = std::bit_cast<v8u>(_mm512_loadu_si512(x + 8 * e));
+    (conv16_move<Dir, I>(z), ...);
+    for (std::size_t e = 0; e < 16; ++e) _mm512_storeu_si512(x + 8 * e, std::bit_cast<__m512i>(z[e]));
+#else
+    conv_run<Dir, 4>(x, 8);
+#endif
+}
+
+// The conversion of a group (256 elements of 8 words), tau = 4: the Taylor expansion in
+// x^16 + x, the 16 blocks of 16 in registers, and the polynomials of the blocks (16 elements of
+// 128 words).
+template <conv_dir Dir>
+inline void conv_group(u64* g) noexcept {
+    constexpr std::size_t block = 16 * group_lanes;
+    constexpr auto moves = std::make_index_sequence<conv_program<Dir, 4>.size()>{};
+    const auto blocks = [&] {
+        for (std::size_t b = 0; b < 16; ++b) conv16<Dir>(g + b * block, moves);
+    };
+    if constexpr (Dir == conv_dir::fwd) {
+        taylor_fwd(g, group_log, 4, group_lanes, group_words);
+        blocks();
+        conv_run<Dir, 4>(g, block);
+    } else if constexpr (Dir == conv_dir::inv) {
+        conv_run<Dir, 4>(g, block);
+        blocks();
+        taylor_inv(g, group_log, 4, group_lanes, group_words);
+    } else if constexpr (Dir == conv_dir::fwd_t) {
+        conv_run<Dir, 4>(g, block);
+        blocks();
+        taylor_fwd_t(g, group_log, 4, group_lanes, group_words);
+    } else {
+        taylor_inv_t(g, group_log, 4, group_lanes, group_words);
+        blocks();
+        conv_run<Dir, 4>(g, block);
+    }
+}
+
 template <conv_dir Dir>
 inline void conv(u64* x, unsigned m, std::size_t v, std::size_t n) noexcept {
     if (m <= 1 || n <= v) return;  // Xbar_0 = 1, Xbar_1 = x: nothing to convert
     if (m == group_log && n == (std::size_t{1} << m) * v) {
-        conv_run<Dir, group_log>(x, v);
+        if (v == group_lanes) {
+            conv_group<Dir>(x);
+        } else {
+            conv_run<Dir, group_log>(x, v);
+        }
         return;
     }
     const unsigned tau = taylor_split(m);
