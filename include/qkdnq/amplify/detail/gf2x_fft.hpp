@@ -699,13 +699,17 @@ inline void conv16_move(Z& z) noexcept {
 }
 template <conv_dir Dir, std::size_t... I>
 inline void conv16(u64* x, std::index_sequence<I...>) noexcept {
+#if !defined(__GNUC__)
+    conv_run<Dir, 4>(x, 8);  // no vector extensions
+#else
     using v8u = unsigned long long __attribute__((vector_size(64)));  // GCC/Clang vector extension
     v8u z[16];
-#if QKDNQ_GF2X_FFT_AVX512
+#endif
+#if defined(__GNUC__) && QKDNQ_GF2X_FFT_AVX512
     for (std::size_t e = 0; e < 16; ++e) z[e] = std::bit_cast<v8u>(_mm512_loadu_si512(x + 8 * e));
     (conv16_move<Dir, I>(z), ...);
     for (std::size_t e = 0; e < 16; ++e) _mm512_storeu_si512(x + 8 * e, std::bit_cast<__m512i>(z[e]));
-#else
+#elif defined(__GNUC__)
     std::memcpy(z, x, sizeof z);
     (conv16_move<Dir, I>(z), ...);
     std::memcpy(x, z, sizeof z);
