@@ -1184,10 +1184,11 @@ inline void taylor_top(u64* x, unsigned m, unsigned tau, std::size_t n, const wo
 }
 
 // The window passes: for each group of p columns, gather the rows, run `step` on the window,
-// scatter the rows back.
+// scatter the rows back. The rows from rows_in to 2^t are zeroed when `pad` (the pruned forward
+// reads them as zero coefficients; the other row-level steps write them before reading them).
 template <class K, class Step>
 inline void window_pass(u64* data, const shape& sh, std::size_t rows_in, std::size_t rows_out, const workers& pool,
-                        Step&& step) {
+                        bool pad, Step&& step) {
     if (sh.t == 0) return;
     const std::size_t len = sh.row_len();
     const std::size_t wins = len / sh.p;
@@ -1199,7 +1200,7 @@ inline void window_pass(u64* data, const shape& sh, std::size_t rows_in, std::si
             for (std::size_t r = 0; r < rows_in; ++r) {
                 std::copy(data + r * len + col, data + r * len + col + sh.p, w.row(r));
             }
-            std::fill(w.row(rows_in), w.row(full), u64{0});
+            if (pad) std::fill(w.row(rows_in), w.row(full), u64{0});
             step(w);
             for (std::size_t r = 0; r < rows_out; ++r) {
                 std::copy(w.row(r), w.row(r) + sh.p, data + r * len + col);
@@ -1243,7 +1244,7 @@ inline void forward(u64* x, const shape& sh, std::size_t n_in, const u64* tw, co
     const std::size_t len = sh.row_len();
     const std::size_t c_in = (n_in + len - 1) >> sh.j;
     taylor_top<conv_dir::fwd>(x, sh.j + sh.t, sh.j, n_in, pool);
-    window_pass<K>(x, sh, c_in, sh.c, pool, [&](const window<K>& w) {
+    window_pass<K>(x, sh, c_in, sh.c, pool, true, [&](const window<K>& w) {
         conv<conv_dir::fwd>(w.rows, sh.t, w.p, c_in * w.p);
         w.fwd(w.rows, sh.t, sh.c, c_in, 0);
     });
@@ -1324,11 +1325,11 @@ inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::s
     taylor_top<conv_dir::fwd>(fa.data(), sh.j + sh.t, sh.j, n_a, pool);
     taylor_top<conv_dir::fwd>(fb.data(), sh.j + sh.t, sh.j, n_b, pool);
     const std::size_t ca = (n_a + len - 1) >> sh.j, cb = (n_b + len - 1) >> sh.j;
-    window_pass<K>(fa.data(), sh, ca, sh.c, pool, [&](const window<K>& w) {
+    window_pass<K>(fa.data(), sh, ca, sh.c, pool, true, [&](const window<K>& w) {
         conv<conv_dir::fwd>(w.rows, sh.t, w.p, ca * w.p);
         w.fwd(w.rows, sh.t, sh.c, ca, 0);
     });
-    window_pass<K>(fb.data(), sh, cb, sh.c, pool, [&](const window<K>& w) {
+    window_pass<K>(fb.data(), sh, cb, sh.c, pool, true, [&](const window<K>& w) {
         conv<conv_dir::fwd>(w.rows, sh.t, w.p, cb * w.p);
         w.fwd(w.rows, sh.t, sh.c, cb, 0);
     });
@@ -1349,7 +1350,7 @@ inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::s
         });
         if (sh.j != group_log) row_top<K, xform::inv>(fa.data() + u * len, sh.j, u, tw);
     });
-    window_pass<K>(fa.data(), sh, sh.c, sh.c, pool, [&](const window<K>& w) {
+    window_pass<K>(fa.data(), sh, sh.c, sh.c, pool, false, [&](const window<K>& w) {
         w.inv(w.rows, sh.t, sh.c, 0);
         conv<conv_dir::inv>(w.rows, sh.t, w.p, sh.c * w.p);
     });
@@ -1406,7 +1407,7 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
     });
     // Conv^-T: Taylor^-T, then per window the row conversion^-T and the row-level IFFT^T.
     taylor_top<conv_dir::inv_t>(fw.data(), sh.j + sh.t, sh.j, n, pool);
-    window_pass<K>(fw.data(), sh, sh.c, sh.c, pool, [&](const window<K>& w) {
+    window_pass<K>(fw.data(), sh, sh.c, sh.c, pool, false, [&](const window<K>& w) {
         conv<conv_dir::inv_t>(w.rows, sh.t, w.p, sh.c * w.p);
         w.inv_t(w.rows, sh.t, sh.c, 0);
     });
@@ -1424,7 +1425,7 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
     });
     // Row-level FFT^T down to the rows holding y, their conversion^T, then Taylor^T.
     const std::size_t c_y = (n_y + len - 1) >> sh.j;
-    window_pass<K>(fw.data(), sh, sh.c, c_y, pool, [&](const window<K>& w) {
+    window_pass<K>(fw.data(), sh, sh.c, c_y, pool, false, [&](const window<K>& w) {
         w.fwd_t(w.rows, sh.t, sh.c, c_y, 0);
         conv<conv_dir::fwd_t>(w.rows, sh.t, w.p, c_y * w.p);
     });
