@@ -26,5 +26,7 @@
 #include <qkdnq/hash/shake_x4.hpp>
 #include <qkdnq/hash/shake_drbg.hpp>
 
+#include <qkdnq/amplify/finite_key.hpp>
+
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
