@@ -1,0 +1,316 @@
+// Schoolbook GF(2)[x] multiplication of word arrays: the base case under Karatsuba/Toom-Cook
+// (gf2x_karatsuba.hpp) and the middle product (gf2x.hpp).
+//
+// Representation: a polynomial is an array of 64-bit words, bit i of word w the coefficient of
+// x^(64w+i) (the project's LSB-first order). With X = x^64, a = sum a_i X^i, and
+//   S_t = sum_{i+j=t} a_i b_j          (128-bit carry-less products, clmul64)
+//   word t of a*b = lo(S_t) ^ hi(S_{t-1}).
+// Every kernel computes a *window* of the product, words [t0, t0 + out.size()) of a*b, for any
+// sizes: t0 = 0 and out.size() = na + nb is the full product; t0 = nb and out.size() = na - nb
+// is the middle product (gf2x.hpp).
+//
+// Kernels, all with the same signature `mul_window_*(a, b, t0, out)`:
+//   mul_window_scalar    the reference: clmul64_scalar (simd/clmul.hpp) per word pair. Never removed.
+//   mul_window_pclmul    PCLMULQDQ on xmm (one 64x64 product per instruction), if __PCLMUL__.
+//   mul_window_vpclmul256  VPCLMULQDQ on ymm (two products per instruction), if __VPCLMULQDQ__
+//                        and __AVX2__ (Ice Lake, Zen 3).
+//   mul_window_vpclmul512  VPCLMULQDQ on zmm (four products per instruction), if __VPCLMULQDQ__
+//                        and __AVX512F__ (Ice Lake server and later, Zen 4/5).
+//   mul_window           the widest of these the consumer's flags enable; the scalar reference
+//                        with QKDNQ_FORCE_SCALAR (simd/arch.hpp).
+// Intrinsics: _mm_clmulepi64_si128 / _mm256_clmulepi64_epi128 / _mm512_clmulepi64_epi128 (the
+// carry-less multiply has no portable or xsimd form, which is why docs/architecture.md allows
+// intrinsics for it), plus the plain loads, 128-bit broadcasts, XORs and the one-word lane shift
+// (_mm512_alignr_epi64, _mm256_permute2x128_si256 + _mm256_alignr_epi8, _mm_shuffle_pd) they need.
+//
+// Vector algorithm (output-stationary, lanes = 128-bit halves of the register, L lanes, W = 2L
+// words per register). For an output block of W words starting at w:
+//   E = (S_w, S_{w+2}, ..., S_{w+W-2})          lands on words [w, w+W)
+//   O = (S_{w+1}, S_{w+3}, ..., S_{w+W-1})      lands on words [w+1, w+W+1)
+//   block = E ^ (O shifted up one word, with the top word of the previous block's O)
+// With B = (b_{j-1}, b_j) broadcast to every lane and A = a[w-j .. w-j+W), lane k of
+// clmul(A, B, 0x10) = a_{w-j+2k} b_j and of clmul(A, B, 0x01) = a_{w-j+2k+1} b_{j-1}: both have
+// index sum w+2k, so stepping j over the odd numbers covers every b word once per lane. O is the
+// same with A loaded one word later. Operands are copied into zero-padded stack buffers so the
+// loads never leave them; the zero words only add zero products.
+//
+// Constant time: the operands are secret key material. Loop bounds, indices and addresses
+// depend on the sizes na, nb, t0, out.size() only (public); no branch, table index or address
+// depends on a bit of a or b. PCLMULQDQ/VPCLMULQDQ run in data-independent time on the CPUs
+// that have them, and clmul64_scalar is constant time by construction (simd/clmul.hpp).
+#pragma once
+
+#include <qkdnq/simd/arch.hpp>
+#include <qkdnq/simd/clmul.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+
+#if !QKDNQ_FORCE_SCALAR && defined(__VPCLMULQDQ__) && defined(__AVX512F__)
+#define QKDNQ_GF2X_HAS_VPCLMUL512 1
+#else
+#define QKDNQ_GF2X_HAS_VPCLMUL512 0
+#endif
+#if !QKDNQ_FORCE_SCALAR && defined(__VPCLMULQDQ__) && defined(__AVX2__)
+#define QKDNQ_GF2X_HAS_VPCLMUL256 1
+#else
+#define QKDNQ_GF2X_HAS_VPCLMUL256 0
+#endif
+#if QKDNQ_GF2X_HAS_VPCLMUL512 || QKDNQ_GF2X_HAS_VPCLMUL256 || QKDNQ_HAS_PCLMUL
+#include <immintrin.h>
+#endif
+
+namespace qkdnq::detail::gf2x {
+
+using word = std::uint64_t;
+
+// The kernel compiled for mul_window (for benchmark labels and test names).
+enum class basecase_kind { scalar, pclmul, vpclmul256, vpclmul512 };
+
+inline constexpr basecase_kind basecase_best =
+    QKDNQ_GF2X_HAS_VPCLMUL512   ? basecase_kind::vpclmul512
+    : QKDNQ_GF2X_HAS_VPCLMUL256 ? basecase_kind::vpclmul256
+    : QKDNQ_HAS_PCLMUL          ? basecase_kind::pclmul
+                                : basecase_kind::scalar;
+
+[[nodiscard]] constexpr const char* basecase_name(basecase_kind k) noexcept {
+    switch (k) {
+        case basecase_kind::pclmul: return "pclmul";
+        case basecase_kind::vpclmul256: return "vpclmul256";
+        case basecase_kind::vpclmul512: return "vpclmul512";
+        default: return "scalar";
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Scalar reference: word t of a*b = lo(S_t) ^ hi(S_{t-1}), S_t summed pair by pair.
+
+inline void mul_window_scalar(std::span<const word> a, std::span<const word> b, std::size_t t0,
+                              std::span<word> out) noexcept {
+    const std::size_t na = a.size(), nb = b.size();
+    // s(t) = S_t for 0 <= t < na + nb - 1 (sizes only decide the range of i).
+    const auto s = [&](std::size_t t) {
+        simd::clmul_product sum;
+        const std::size_t i_lo = t + 1 > nb ? t + 1 - nb : 0, i_hi = std::min(t + 1, na);
+        for (std::size_t i = i_lo; i < i_hi; ++i) {
+            const simd::clmul_product p = simd::clmul64_scalar(a[i], b[t - i]);
+            sum.lo ^= p.lo;
+            sum.hi ^= p.hi;
+        }
+        return sum;
+    };
+    word carry = t0 > 0 ? s(t0 - 1).hi : 0;
+    for (std::size_t k = 0; k < out.size(); ++k) {
+        const simd::clmul_product p = s(t0 + k);
+        out[k] = p.lo ^ carry;
+        carry = p.hi;
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Vector kernels. A `lanes` policy wraps one register width; window_simd is written once.
+
+namespace vec {
+
+#if QKDNQ_HAS_PCLMUL
+struct x128 {
+    using reg = __m128i;
+    static constexpr std::size_t words = 2;
+    static reg zero() noexcept { return _mm_setzero_si128(); }
+    static reg load(const word* p) noexcept { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+    static reg pair(const word* p) noexcept { return load(p); }  // (p[0], p[1]) in the one lane
+    static void store(word* p, reg v) noexcept { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
+    // a.lo * b.hi ^ a.hi * b.lo ^ acc
+    static reg madd(reg acc, reg a, reg b) noexcept {
+        return _mm_xor_si128(acc, _mm_xor_si128(_mm_clmulepi64_si128(a, b, 0x10), _mm_clmulepi64_si128(a, b, 0x01)));
+    }
+    static reg bxor(reg x, reg y) noexcept { return _mm_xor_si128(x, y); }
+    // (prev[1], cur[0]): the word sequence shifted up by one.
+    static reg shift_in(reg cur, reg prev) noexcept {
+        return _mm_castpd_si128(_mm_shuffle_pd(_mm_castsi128_pd(prev), _mm_castsi128_pd(cur), 1));
+    }
+};
+#endif
+
+#if QKDNQ_GF2X_HAS_VPCLMUL256
+struct x256 {
+    using reg = __m256i;
+    static constexpr std::size_t words = 4;
+    static reg zero() noexcept { return _mm256_setzero_si256(); }
+    static reg load(const word* p) noexcept { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+    static reg pair(const word* p) noexcept {
+        return _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    }
+    static void store(word* p, reg v) noexcept { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+    static reg madd(reg acc, reg a, reg b) noexcept {
+        return _mm256_xor_si256(acc, _mm256_xor_si256(_mm256_clmulepi64_epi128(a, b, 0x10),
+                                                      _mm256_clmulepi64_epi128(a, b, 0x01)));
+    }
+    static reg bxor(reg x, reg y) noexcept { return _mm256_xor_si256(x, y); }
+    // (prev[3], cur[0], cur[1], cur[2])
+    static reg shift_in(reg cur, reg prev) noexcept {
+        const reg mid = _mm256_permute2x128_si256(prev, cur, 0x21);  // (prev[2], prev[3], cur[0], cur[1])
+        return _mm256_alignr_epi8(cur, mid, 8);
+    }
+};
+#endif
+
+#if QKDNQ_GF2X_HAS_VPCLMUL512
+struct x512 {
+    using reg = __m512i;
+    static constexpr std::size_t words = 8;
+    static reg zero() noexcept { return _mm512_setzero_si512(); }
+    static reg load(const word* p) noexcept { return _mm512_loadu_si512(p); }
+    static reg pair(const word* p) noexcept {
+        // The zero-masking forms with a full mask: the plain ones trip GCC 12's
+        // maybe-uninitialized warning on _mm512_undefined_epi32 (GCC bug 105593).
+        return _mm512_maskz_broadcast_i32x4(0xffff, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    }
+    static void store(word* p, reg v) noexcept { _mm512_storeu_si512(p, v); }
+    static reg madd(reg acc, reg a, reg b) noexcept {
+        // 0x96: three-way XOR in one VPTERNLOGQ.
+        return _mm512_ternarylogic_epi64(acc, _mm512_clmulepi64_epi128(a, b, 0x10),
+                                         _mm512_clmulepi64_epi128(a, b, 0x01), 0x96);
+    }
+    static reg bxor(reg x, reg y) noexcept { return _mm512_xor_si512(x, y); }
+    // (prev[7], cur[0..6])
+    static reg shift_in(reg cur, reg prev) noexcept { return _mm512_maskz_alignr_epi64(0xff, cur, prev, 7); }
+};
+#endif
+
+}  // namespace vec
+
+// The largest output chunk and b piece one pass of window_simd handles from its stack buffers;
+// larger windows are cut into chunks and pieces (sizes only).
+inline constexpr std::size_t window_chunk_words = 128;
+inline constexpr std::size_t window_piece_words = 64;
+
+namespace basecase_detail {
+
+// Words [u0, u0 + n) of A * B, A = a (any length), B = b (b.size() <= window_piece_words),
+// n <= window_chunk_words, u0 possibly negative (words below 0 are zero): out[0..n) = (^)= that.
+template <class V, bool Accumulate>
+inline void window_pass(std::span<const word> a, std::span<const word> b, std::ptrdiff_t u0,
+                        word* out, std::size_t n) noexcept {
+    using reg = typename V::reg;
+    constexpr std::ptrdiff_t W = static_cast<std::ptrdiff_t>(V::words);
+    const std::ptrdiff_t na = static_cast<std::ptrdiff_t>(a.size());
+    const std::ptrdiff_t bc = static_cast<std::ptrdiff_t>(b.size());
+    const std::ptrdiff_t nr = (static_cast<std::ptrdiff_t>(n) + W - 1) / W * W;  // n rounded up to W
+
+    // b with one zero word on top: the pair for odd j is (b[j-1], b[j]).
+    alignas(64) std::array<word, window_piece_words + 2> bbuf;
+    std::copy(b.begin(), b.end(), bbuf.begin());
+    bbuf[static_cast<std::size_t>(bc)] = 0;
+
+    // a[base, base + len) with zeros outside a: every index the loads below touch.
+    const std::ptrdiff_t base = u0 - W - bc;
+    const std::ptrdiff_t len = nr + W + bc + 1;
+    alignas(64) std::array<word, window_chunk_words + 2 * 8 + window_piece_words + 2> abuf;
+    {
+        const std::ptrdiff_t lo = std::clamp<std::ptrdiff_t>(-base, 0, len);
+        const std::ptrdiff_t hi = std::clamp<std::ptrdiff_t>(na - base, lo, len);
+        std::fill(abuf.begin(), abuf.begin() + lo, word{0});
+        std::copy(a.begin() + (base + lo), a.begin() + (base + hi), abuf.begin() + lo);
+        std::fill(abuf.begin() + hi, abuf.begin() + len, word{0});
+    }
+    const word* const ab = abuf.data() - base;  // ab[i] = a_i for base <= i < base + len
+
+    // Sum of the E (shift = 0) or O (shift = 1) register of the block at w.
+    const auto block = [&](std::ptrdiff_t w, std::ptrdiff_t shift) {
+        // j odd in [1, bc]; skip j whose loads see only zero words of a (public sizes).
+        std::ptrdiff_t j_lo = std::max<std::ptrdiff_t>(1, w + shift - na), j_hi = std::min(bc, w + shift + W);
+        j_lo |= 1;
+        reg acc = V::zero();
+        for (std::ptrdiff_t j = j_lo; j <= j_hi; j += 2) {
+            acc = V::madd(acc, V::load(ab + (w + shift - j)), V::pair(bbuf.data() + (j - 1)));
+        }
+        return acc;
+    };
+
+    alignas(64) std::array<word, window_chunk_words + 8> obuf;
+    reg o_prev = u0 > 0 ? block(u0 - W, 1) : V::zero();  // its top word is hi(S_{u0-1})
+    for (std::ptrdiff_t w = u0; w < u0 + nr; w += W) {
+        const reg e = block(w, 0), o = block(w, 1);
+        V::store(obuf.data() + (w - u0), V::bxor(e, V::shift_in(o, o_prev)));
+        o_prev = o;
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+        if constexpr (Accumulate) {
+            out[k] ^= obuf[k];
+        } else {
+            out[k] = obuf[k];
+        }
+    }
+}
+
+// Any window: output chunks of window_chunk_words, b pieces of window_piece_words.
+template <class V>
+inline void window_simd(std::span<const word> a, std::span<const word> b, std::size_t t0,
+                        std::span<word> out) noexcept {
+    for (std::size_t c = 0; c < out.size(); c += window_chunk_words) {
+        const std::size_t n = std::min(window_chunk_words, out.size() - c);
+        for (std::size_t j0 = 0; j0 < b.size(); j0 += window_piece_words) {
+            // Piece b[j0, j0+len) contributes word t - j0 of a * piece to word t.
+            const std::size_t len = std::min(window_piece_words, b.size() - j0);
+            const std::ptrdiff_t u0 = static_cast<std::ptrdiff_t>(t0 + c) - static_cast<std::ptrdiff_t>(j0);
+            if (j0 == 0) {
+                window_pass<V, false>(a, b.subspan(j0, len), u0, out.data() + c, n);
+            } else {
+                window_pass<V, true>(a, b.subspan(j0, len), u0, out.data() + c, n);
+            }
+        }
+        if (b.empty()) std::fill_n(out.data() + c, n, word{0});
+    }
+}
+
+}  // namespace basecase_detail
+
+#if QKDNQ_HAS_PCLMUL
+inline void mul_window_pclmul(std::span<const word> a, std::span<const word> b, std::size_t t0,
+                              std::span<word> out) noexcept {
+    basecase_detail::window_simd<vec::x128>(a, b, t0, out);
+}
+#endif
+
+#if QKDNQ_GF2X_HAS_VPCLMUL256
+inline void mul_window_vpclmul256(std::span<const word> a, std::span<const word> b, std::size_t t0,
+                                  std::span<word> out) noexcept {
+    basecase_detail::window_simd<vec::x256>(a, b, t0, out);
+}
+#endif
+
+#if QKDNQ_GF2X_HAS_VPCLMUL512
+inline void mul_window_vpclmul512(std::span<const word> a, std::span<const word> b, std::size_t t0,
+                                  std::span<word> out) noexcept {
+    basecase_detail::window_simd<vec::x512>(a, b, t0, out);
+}
+#endif
+
+// Words [t0, t0 + out.size()) of a*b with the widest kernel compiled in (see the top of the file).
+// Requires t0 + out.size() <= a.size() + b.size(); sizes are public.
+inline void mul_window(std::span<const word> a, std::span<const word> b, std::size_t t0,
+                       std::span<word> out) noexcept {
+    // The loads are shorter when the longer operand is a (b is cut into pieces).
+    if (b.size() > a.size()) std::swap(a, b);
+#if QKDNQ_GF2X_HAS_VPCLMUL512
+    mul_window_vpclmul512(a, b, t0, out);
+#elif QKDNQ_GF2X_HAS_VPCLMUL256
+    mul_window_vpclmul256(a, b, t0, out);
+#elif QKDNQ_HAS_PCLMUL
+    mul_window_pclmul(a, b, t0, out);
+#else
+    mul_window_scalar(a, b, t0, out);
+#endif
+}
+
+// c = a*b, c.size() == a.size() + b.size().
+inline void mul_basecase(std::span<const word> a, std::span<const word> b, std::span<word> c) noexcept {
+    mul_window(a, b, 0, c);
+}
+
+}  // namespace qkdnq::detail::gf2x
