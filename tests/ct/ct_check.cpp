@@ -8,6 +8,7 @@
 //
 // `qkdnq_ct_check --leaky` runs a deliberately leaky comparison instead; ctest expects that run to
 // fail, which shows the check can catch a leak in this build.
+#include <qkdnq/amplify/toeplitz.hpp>
 #include <qkdnq/core/bit_vector.hpp>
 #include <qkdnq/core/ct.hpp>
 #include <qkdnq/core/random.hpp>
@@ -21,6 +22,7 @@
 #include <qkdnq/hash/shake_x4.hpp>
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
+#include <qkdnq/simd/clmul.hpp>
 
 #include <array>
 #include <cstdint>
@@ -85,6 +87,41 @@ void check_bit_vector() {
     unpoison(part.words().data(), part.words().size_bytes());
     unpoison(key.words().data(), key.words().size_bytes());
     g_sink += static_cast<int>(part.words()[0] & 1) + static_cast<int>(key.words()[0] & 1);
+}
+
+// Carry-less products of secret words, the scalar reference and the one clmul64 uses here.
+void check_clmul() {
+    qkdnq::os_random rng;
+    for (int round = 0; round < 8; ++round) {
+        std::uint64_t a = qkdnq::random_u64(rng), b = qkdnq::random_u64(rng);
+        poison(&a, sizeof a);
+        poison(&b, sizeof b);
+        auto p = qkdnq::simd::clmul64_scalar(a, b);
+        auto q = qkdnq::simd::clmul64(a, b);
+        unpoison(&p, sizeof p);
+        unpoison(&q, sizeof q);
+        g_sink += static_cast<int>((p.lo ^ q.hi) & 1);
+    }
+}
+
+// Toeplitz hashing of a secret key with a secret seed (the seed may also be drawn from shared
+// key), at sizes that take each product algorithm of amplify/detail/gf2x.hpp.
+void check_toeplitz() {
+    qkdnq::os_random rng;
+    for (const std::size_t n : {std::size_t{100}, std::size_t{5000}, std::size_t{70000}}) {
+        const std::size_t m = n / 2 + 1;
+        auto key = qkdnq::bit_vector::random(n, rng);
+        auto seed = qkdnq::bit_vector::random(qkdnq::toeplitz_seed_bits(n, m), rng);
+        auto seed2 = qkdnq::bit_vector::random(qkdnq::modified_toeplitz_seed_bits(n, m), rng);
+        poison(key.words().data(), key.words().size_bytes());
+        poison(seed.words().data(), seed.words().size_bytes());
+        poison(seed2.words().data(), seed2.words().size_bytes());
+        auto out = qkdnq::toeplitz_hash(key, seed, m);
+        auto out2 = qkdnq::modified_toeplitz_hash(key, seed2, m);
+        unpoison(out.words().data(), out.words().size_bytes());
+        unpoison(out2.words().data(), out2.words().size_bytes());
+        g_sink += static_cast<int>((out.words()[0] ^ out2.words()[0]) & 1);
+    }
 }
 
 // HMAC with a secret key over a secret message; the tag is secret until unpoisoned, and
@@ -261,6 +298,8 @@ int main(int argc, char** argv) {
     }
     check_ct_equal();
     check_bit_vector();
+    check_clmul();
+    check_toeplitz();
     check_hmac<qkdnq::sha256>();
     check_hmac<qkdnq::sha512>();
     check_hmac<qkdnq::sha3_256>();
