@@ -5,6 +5,7 @@
 
 #include <qkdnq/simd/arch.hpp>
 #include <qkdnq/simd/gf2_words.hpp>
+#include <qkdnq/simd/clmul.hpp>
 
 #include <qkdnq/core/bit_vector.hpp>
 #include <qkdnq/core/bytes.hpp>
@@ -27,6 +28,7 @@
 #include <qkdnq/hash/shake_drbg.hpp>
 
 #include <qkdnq/amplify/finite_key.hpp>
+#include <qkdnq/amplify/toeplitz.hpp>
 
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
