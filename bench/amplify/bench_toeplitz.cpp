@@ -8,12 +8,15 @@
 //    beyond its input, seed and output, counted by this program's operator new) and
 //    peak_per_input (that over n / 8 bytes).
 //  * BM_amplify_modified_toeplitz/<n>/<m per mille>: the same for the modified form.
+//  * BM_amplify_toeplitz_2_threads/<n>/500: toeplitz_hash with {.threads = 2}, n = 10^6 ... 10^8,
+//    timed by the wall clock (bits_per_second is then per wall-clock second).
 // Inputs and seeds are drawn from a fixed seed outside the timed loop.
 #include <qkdnq/amplify/toeplitz.hpp>
 #include <qkdnq/hash/shake_drbg.hpp>
 
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -23,15 +26,17 @@
 
 // ---------------------------------------------------------------- heap accounting
 namespace {
-std::size_t g_heap_now = 0;
-std::size_t g_heap_peak = 0;
+std::atomic<std::size_t> g_heap_now{0};
+std::atomic<std::size_t> g_heap_peak{0};
 }  // namespace
 
 void* operator new(std::size_t size) {
     void* p = std::malloc(size == 0 ? 1 : size);
     if (p == nullptr) throw std::bad_alloc();
-    g_heap_now += malloc_usable_size(p);
-    if (g_heap_now > g_heap_peak) g_heap_peak = g_heap_now;
+    const std::size_t now = g_heap_now += malloc_usable_size(p);
+    std::size_t peak = g_heap_peak.load();
+    while (now > peak && !g_heap_peak.compare_exchange_weak(peak, now)) {
+    }
     return p;
 }
 void operator delete(void* p) noexcept {
@@ -43,7 +48,7 @@ void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
 
 namespace {
 
-template <bool Modified>
+template <bool Modified, unsigned Threads>
 void run(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));
     const auto m = static_cast<std::size_t>(static_cast<double>(n) * static_cast<double>(state.range(1)) / 1000.0);
@@ -52,9 +57,10 @@ void run(benchmark::State& state) {
     const auto seed = qkdnq::bit_vector::random(Modified ? qkdnq::modified_toeplitz_seed_bits(n, m) : qkdnq::toeplitz_seed_bits(n, m), rng);
     std::size_t peak = 0;
     for (auto _ : state) {
-        g_heap_peak = g_heap_now;
-        const std::size_t before = g_heap_now;
-        auto out = Modified ? qkdnq::modified_toeplitz_hash(input, seed, m) : qkdnq::toeplitz_hash(input, seed, m);
+        const std::size_t before = g_heap_now.load();
+        g_heap_peak = before;
+        const qkdnq::toeplitz_options options{.threads = Threads};
+        auto out = Modified ? qkdnq::modified_toeplitz_hash(input, seed, m, options) : qkdnq::toeplitz_hash(input, seed, m, options);
         benchmark::DoNotOptimize(out.words().data());
         peak = g_heap_peak - before - (m + 63) / 64 * 8;  // less the output, which the caller keeps
     }
@@ -72,5 +78,11 @@ void sizes(benchmark::internal::Benchmark* b) {
 
 }  // namespace
 
-BENCHMARK(run<false>)->Name("BM_amplify_toeplitz")->Apply(sizes);
-BENCHMARK(run<true>)->Name("BM_amplify_modified_toeplitz")->Apply(sizes);
+void large_sizes(benchmark::internal::Benchmark* b) {
+    for (std::int64_t n = 1000000; n <= 100000000; n *= 10) b->Args({n, 500});
+    b->Unit(benchmark::kMillisecond)->UseRealTime();
+}
+
+BENCHMARK(run<false, 1>)->Name("BM_amplify_toeplitz")->Apply(sizes);
+BENCHMARK(run<true, 1>)->Name("BM_amplify_modified_toeplitz")->Apply(sizes);
+BENCHMARK(run<false, 2>)->Name("BM_amplify_toeplitz_2_threads")->Apply(large_sizes);
