@@ -158,7 +158,7 @@ TEST_CASE("gf2x: multiply equals the naive product on every shape up to 40 x 40"
     }
 }
 
-TEST_CASE("gf2x: Karatsuba and Toom-3 steps equal the naive product below their thresholds too", "[amplify][gf2x]") {
+TEST_CASE("gf2x: Karatsuba, Toom-3 and the middle-product steps equal the naive product below their thresholds too", "[amplify][gf2x]") {
     // Call each step directly (it recurses through mul() below) on sizes the thresholds would
     // give to another step, so every step is checked whatever the thresholds are.
     qkdnq::shake_drbg rng(std::uint64_t{0x6f4});
@@ -194,6 +194,15 @@ TEST_CASE("gf2x: Karatsuba and Toom-3 steps equal the naive product below their 
             words out(n), ws(gf2x::middle_scratch_words(2 * n, n) + 4 * n + 64);
             gf2x::kara_detail::mp_kara(aa, b, out, ws);
             INFO("mp_kara n=" << n);
+            REQUIRE(out == extract_middle(naive_mul(aa, b), 2 * n, n));
+        }
+        // Toom-3 middle product: a of 2n words, b of n words, any n >= 6 (k >= 2).
+        {
+            const std::size_t n = 6 + static_cast<std::size_t>(qkdnq::random_below(rng, 300));
+            const words aa = operand(rng, 2 * n, round + 5), b = operand(rng, n, round + 6);
+            words out(n), ws(gf2x::middle_scratch_words(2 * n, n) + 8 * n + 64);
+            gf2x::kara_detail::mp_toom3(aa, b, out, ws);
+            INFO("mp_toom3 n=" << n);
             REQUIRE(out == extract_middle(naive_mul(aa, b), 2 * n, n));
         }
     }

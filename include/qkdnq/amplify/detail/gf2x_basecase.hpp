@@ -124,6 +124,12 @@ struct x128 {
     static reg load(const word* p) noexcept { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
     static reg pair(const word* p) noexcept { return load(p); }  // (p[0], p[1]) in the one lane
     static void store(word* p, reg v) noexcept { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
+    static reg load_part(const word* p, std::size_t) noexcept {  // n = 1
+        return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+    }
+    static void store_part(word* p, reg v, std::size_t) noexcept {
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(p), v);
+    }
     // a.lo * b.hi ^ a.hi * b.lo ^ acc
     static reg madd(reg acc, reg a, reg b) noexcept {
         return _mm_xor_si128(acc, _mm_xor_si128(_mm_clmulepi64_si128(a, b, 0x10), _mm_clmulepi64_si128(a, b, 0x01)));
@@ -146,6 +152,16 @@ struct x256 {
         return _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
     }
     static void store(word* p, reg v) noexcept { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+    static reg load_part(const word* p, std::size_t n) noexcept {  // n < 4 words, zero above
+        alignas(32) word t[4] = {0, 0, 0, 0};
+        for (std::size_t i = 0; i < n; ++i) t[i] = p[i];
+        return _mm256_load_si256(reinterpret_cast<const __m256i*>(t));
+    }
+    static void store_part(word* p, reg v, std::size_t n) noexcept {
+        alignas(32) word t[4];
+        _mm256_store_si256(reinterpret_cast<__m256i*>(t), v);
+        for (std::size_t i = 0; i < n; ++i) p[i] = t[i];
+    }
     static reg madd(reg acc, reg a, reg b) noexcept {
         return _mm256_xor_si256(acc, _mm256_xor_si256(_mm256_clmulepi64_epi128(a, b, 0x10),
                                                       _mm256_clmulepi64_epi128(a, b, 0x01)));
@@ -171,6 +187,12 @@ struct x512 {
         return _mm512_maskz_broadcast_i32x4(0xffff, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
     }
     static void store(word* p, reg v) noexcept { _mm512_storeu_si512(p, v); }
+    static reg load_part(const word* p, std::size_t n) noexcept {  // n < 8 words, zero above
+        return _mm512_maskz_loadu_epi64(static_cast<__mmask8>((1u << n) - 1), p);
+    }
+    static void store_part(word* p, reg v, std::size_t n) noexcept {
+        _mm512_mask_storeu_epi64(p, static_cast<__mmask8>((1u << n) - 1), v);
+    }
     static reg madd(reg acc, reg a, reg b) noexcept {
         // 0x96: three-way XOR in one VPTERNLOGQ.
         return _mm512_ternarylogic_epi64(acc, _mm512_clmulepi64_epi128(a, b, 0x10),
@@ -191,6 +213,20 @@ inline constexpr std::size_t window_piece_words = 64;
 
 namespace basecase_detail {
 
+// dst[0, n) = src[0, n), reading and writing exactly those words.
+template <class V>
+inline void copy_words(word* dst, const word* src, std::size_t n) noexcept {
+    std::size_t i = 0;
+    for (; i + V::words <= n; i += V::words) V::store(dst + i, V::load(src + i));
+    if (i < n) V::store_part(dst + i, V::load_part(src + i, n - i), n - i);
+}
+
+// dst[0, n) = 0, in whole registers: may write up to V::words - 1 words past n.
+template <class V>
+inline void zero_words(word* dst, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; i += V::words) V::store(dst + i, V::zero());
+}
+
 // Words [u0, u0 + n) of A * B, A = a (any length), B = b (b.size() <= window_piece_words),
 // n <= window_chunk_words, u0 possibly negative (words below 0 are zero): out[0..n) = (^)= that.
 template <class V, bool Accumulate>
@@ -204,46 +240,51 @@ inline void window_pass(std::span<const word> a, std::span<const word> b, std::p
 
     // b with one zero word on top: the pair for odd j is (b[j-1], b[j]).
     alignas(64) std::array<word, window_piece_words + 2> bbuf;
-    std::copy(b.begin(), b.end(), bbuf.begin());
+    copy_words<V>(bbuf.data(), b.data(), static_cast<std::size_t>(bc));
     bbuf[static_cast<std::size_t>(bc)] = 0;
 
     // a[base, base + len) with zeros outside a: every index the loads below touch.
     const std::ptrdiff_t base = u0 - W - bc;
     const std::ptrdiff_t len = nr + W + bc + 1;
-    alignas(64) std::array<word, window_chunk_words + 2 * 8 + window_piece_words + 2> abuf;
+    alignas(64) std::array<word, window_chunk_words + window_piece_words + 3 * 8 + 2> abuf;  // len + W - 1
     {
         const std::ptrdiff_t lo = std::clamp<std::ptrdiff_t>(-base, 0, len);
         const std::ptrdiff_t hi = std::clamp<std::ptrdiff_t>(na - base, lo, len);
-        std::fill(abuf.begin(), abuf.begin() + lo, word{0});
-        std::copy(a.begin() + (base + lo), a.begin() + (base + hi), abuf.begin() + lo);
-        std::fill(abuf.begin() + hi, abuf.begin() + len, word{0});
+        zero_words<V>(abuf.data(), static_cast<std::size_t>(lo));  // may run into [lo, lo + W): copied over
+        copy_words<V>(abuf.data() + lo, a.data() + (base + lo), static_cast<std::size_t>(hi - lo));
+        zero_words<V>(abuf.data() + hi, static_cast<std::size_t>(len - hi));
     }
     const word* const ab = abuf.data() - base;  // ab[i] = a_i for base <= i < base + len
 
-    // Sum of the E (shift = 0) or O (shift = 1) register of the block at w.
-    const auto block = [&](std::ptrdiff_t w, std::ptrdiff_t shift) {
-        // j odd in [1, bc]; skip j whose loads see only zero words of a (public sizes).
-        std::ptrdiff_t j_lo = std::max<std::ptrdiff_t>(1, w + shift - na), j_hi = std::min(bc, w + shift + W);
+    // The E and O registers of the block at w in one sweep over j (odd, in [1, bc]), skipping
+    // the j whose loads see only zero words of a (a range fixed by the sizes).
+    struct eo {
+        reg e, o;
+    };
+    const auto block = [&](std::ptrdiff_t w) {
+        std::ptrdiff_t j_lo = std::max<std::ptrdiff_t>(1, w - na), j_hi = std::min(bc, w + 1 + W);
         j_lo |= 1;
-        reg acc = V::zero();
+        reg e = V::zero(), o = V::zero();
         for (std::ptrdiff_t j = j_lo; j <= j_hi; j += 2) {
-            acc = V::madd(acc, V::load(ab + (w + shift - j)), V::pair(bbuf.data() + (j - 1)));
+            const reg bp = V::pair(bbuf.data() + (j - 1));
+            const word* const p = ab + (w - j);
+            e = V::madd(e, V::load(p), bp);
+            o = V::madd(o, V::load(p + 1), bp);
         }
-        return acc;
+        return eo{e, o};
     };
 
-    alignas(64) std::array<word, window_chunk_words + 8> obuf;
-    reg o_prev = u0 > 0 ? block(u0 - W, 1) : V::zero();  // its top word is hi(S_{u0-1})
+    reg o_prev = u0 > 0 ? block(u0 - W).o : V::zero();  // its top word is hi(S_{u0-1})
     for (std::ptrdiff_t w = u0; w < u0 + nr; w += W) {
-        const reg e = block(w, 0), o = block(w, 1);
-        V::store(obuf.data() + (w - u0), V::bxor(e, V::shift_in(o, o_prev)));
-        o_prev = o;
-    }
-    for (std::size_t k = 0; k < n; ++k) {
-        if constexpr (Accumulate) {
-            out[k] ^= obuf[k];
+        const eo r = block(w);
+        const reg v = V::bxor(r.e, V::shift_in(r.o, o_prev));
+        o_prev = r.o;
+        word* const dst = out + (w - u0);
+        const std::size_t left = n - static_cast<std::size_t>(w - u0);
+        if (left >= V::words) {
+            V::store(dst, Accumulate ? V::bxor(V::load(dst), v) : v);
         } else {
-            out[k] = obuf[k];
+            V::store_part(dst, Accumulate ? V::bxor(V::load_part(dst, left), v) : v, left);
         }
     }
 }
