@@ -196,9 +196,9 @@ TEST_CASE("gf2x: Karatsuba, Toom-3 and the middle-product steps equal the naive 
             INFO("mp_kara n=" << n);
             REQUIRE(out == extract_middle(naive_mul(aa, b), 2 * n, n));
         }
-        // Toom-3 middle product: a of 2n words, b of n words, any n >= 6 (k >= 2).
+        // Toom-3 middle product: a of 2n words, b of n words, any n >= 13.
         {
-            const std::size_t n = 6 + static_cast<std::size_t>(qkdnq::random_below(rng, 300));
+            const std::size_t n = 13 + static_cast<std::size_t>(qkdnq::random_below(rng, 300));
             const words aa = operand(rng, 2 * n, round + 5), b = operand(rng, n, round + 6);
             words out(n), ws(gf2x::middle_scratch_words(2 * n, n) + 8 * n + 64);
             gf2x::kara_detail::mp_toom3(aa, b, out, ws);

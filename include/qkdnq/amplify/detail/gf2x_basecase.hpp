@@ -135,6 +135,12 @@ struct x128 {
         return _mm_xor_si128(acc, _mm_xor_si128(_mm_clmulepi64_si128(a, b, 0x10), _mm_clmulepi64_si128(a, b, 0x01)));
     }
     static reg bxor(reg x, reg y) noexcept { return _mm_xor_si128(x, y); }
+    static reg clmul00(reg a, reg b) noexcept { return _mm_clmulepi64_si128(a, b, 0x00); }
+    static reg clmul11(reg a, reg b) noexcept { return _mm_clmulepi64_si128(a, b, 0x11); }
+    static reg lo_up(reg v) noexcept { return _mm_unpacklo_epi64(_mm_setzero_si128(), v); }    // (0, v.lo)
+    static reg hi_down(reg v) noexcept { return _mm_unpackhi_epi64(v, _mm_setzero_si128()); }  // (v.hi, 0)
+    static reg shift_lane(reg, reg prev) noexcept { return prev; }  // words up by one lane (two words)
+    static reg fold(reg v) noexcept { return _mm_xor_si128(v, _mm_shuffle_epi32(v, 0x4e)); }  // lo ^ hi
     // (prev[1], cur[0]): the word sequence shifted up by one.
     static reg shift_in(reg cur, reg prev) noexcept {
         return _mm_castpd_si128(_mm_shuffle_pd(_mm_castsi128_pd(prev), _mm_castsi128_pd(cur), 1));
@@ -167,6 +173,13 @@ struct x256 {
                                                       _mm256_clmulepi64_epi128(a, b, 0x01)));
     }
     static reg bxor(reg x, reg y) noexcept { return _mm256_xor_si256(x, y); }
+    static reg clmul00(reg a, reg b) noexcept { return _mm256_clmulepi64_epi128(a, b, 0x00); }
+    static reg clmul11(reg a, reg b) noexcept { return _mm256_clmulepi64_epi128(a, b, 0x11); }
+    static reg lo_up(reg v) noexcept { return _mm256_unpacklo_epi64(_mm256_setzero_si256(), v); }
+    static reg hi_down(reg v) noexcept { return _mm256_unpackhi_epi64(v, _mm256_setzero_si256()); }
+    // (prev[2], prev[3], cur[0], cur[1])
+    static reg shift_lane(reg cur, reg prev) noexcept { return _mm256_permute2x128_si256(prev, cur, 0x21); }
+    static reg fold(reg v) noexcept { return _mm256_xor_si256(v, _mm256_shuffle_epi32(v, 0x4e)); }
     // (prev[3], cur[0], cur[1], cur[2])
     static reg shift_in(reg cur, reg prev) noexcept {
         const reg mid = _mm256_permute2x128_si256(prev, cur, 0x21);  // (prev[2], prev[3], cur[0], cur[1])
@@ -199,6 +212,15 @@ struct x512 {
                                          _mm512_clmulepi64_epi128(a, b, 0x01), 0x96);
     }
     static reg bxor(reg x, reg y) noexcept { return _mm512_xor_si512(x, y); }
+    static reg clmul00(reg a, reg b) noexcept { return _mm512_clmulepi64_epi128(a, b, 0x00); }
+    static reg clmul11(reg a, reg b) noexcept { return _mm512_clmulepi64_epi128(a, b, 0x11); }
+    static reg lo_up(reg v) noexcept { return _mm512_maskz_unpacklo_epi64(0xff, _mm512_setzero_si512(), v); }
+    static reg hi_down(reg v) noexcept { return _mm512_maskz_unpackhi_epi64(0xff, v, _mm512_setzero_si512()); }
+    // (prev[6], prev[7], cur[0..5])
+    static reg shift_lane(reg cur, reg prev) noexcept { return _mm512_maskz_alignr_epi64(0xff, cur, prev, 6); }
+    static reg fold(reg v) noexcept {
+        return _mm512_xor_si512(v, _mm512_maskz_shuffle_epi32(0xffff, v, _MM_PERM_BADC));
+    }
     // (prev[7], cur[0..6])
     static reg shift_in(reg cur, reg prev) noexcept { return _mm512_maskz_alignr_epi64(0xff, cur, prev, 7); }
 };
@@ -289,6 +311,80 @@ inline void window_pass(std::span<const word> a, std::span<const word> b, std::p
     }
 }
 
+// The same window by 128-bit digits with one Karatsuba level per digit product (delayed: the
+// three partial products are summed separately and combined once per output digit). With
+// alpha = a digit (lo, hi), beta = b digit, alpha beta = L + x^64 (M + L + H) + x^128 H where
+// L = lo*lo, H = hi*hi, M = (lo+hi)(lo+hi): three carry-less products instead of four.
+// Lane k of a register holds output digit T + k; with A = a'[2(T-J), 2(T-J) + W) and
+// B = (b_2J, b_2J+1) broadcast, lane k multiplies alpha_(T-J+k) by beta_J. a' = x^(64 sh) a with
+// sh = u0 mod 2, so that output words start on a digit.
+template <class V, bool Accumulate>
+inline void window_pass_kd(std::span<const word> a, std::span<const word> b, std::ptrdiff_t u0,
+                           word* out, std::size_t n) noexcept {
+    using reg = typename V::reg;
+    constexpr std::ptrdiff_t W = static_cast<std::ptrdiff_t>(V::words), L = W / 2;  // words, digits
+    const std::ptrdiff_t sh = u0 & 1, t0 = (u0 + sh) / 2;  // first output digit of a' * b
+    const std::ptrdiff_t na = static_cast<std::ptrdiff_t>(a.size()) + sh;  // words of a'
+    const std::ptrdiff_t nad = (na + 1) / 2;                              // digits of a'
+    const std::ptrdiff_t bc = static_cast<std::ptrdiff_t>(b.size()), nbd = (bc + 1) / 2;
+    const std::ptrdiff_t ndr = (static_cast<std::ptrdiff_t>(n) + W - 1) / W * L;  // output digits, whole blocks
+
+    // b and its digit folds b_2J ^ b_2J+1 (at 2J), zero-padded to whole digits.
+    alignas(64) std::array<word, window_piece_words + 2> bbuf, bfold;
+    copy_words<V>(bbuf.data(), b.data(), static_cast<std::size_t>(bc));
+    bbuf[static_cast<std::size_t>(bc)] = 0;
+    for (std::ptrdiff_t j = 0; j < 2 * nbd; j += 2) {
+        bfold[static_cast<std::size_t>(j)] = bfold[static_cast<std::size_t>(j + 1)] =
+            bbuf[static_cast<std::size_t>(j)] ^ bbuf[static_cast<std::size_t>(j + 1)];
+    }
+
+    // a' words [base, base + len) (zeros outside a') and their digit folds: every load below.
+    const std::ptrdiff_t base = 2 * (t0 - L - nbd + 1);
+    const std::ptrdiff_t len = 2 * (ndr + L + nbd - 1);
+    alignas(64) std::array<word, window_chunk_words + window_piece_words + 3 * 8 + 2> abuf;
+    {
+        const std::ptrdiff_t lo = std::clamp<std::ptrdiff_t>(sh - base, 0, len);
+        const std::ptrdiff_t hi = std::clamp<std::ptrdiff_t>(na - base, lo, len);
+        zero_words<V>(abuf.data(), static_cast<std::size_t>(lo));
+        copy_words<V>(abuf.data() + lo, a.data() + (base + lo - sh), static_cast<std::size_t>(hi - lo));
+        zero_words<V>(abuf.data() + hi, static_cast<std::size_t>(len - hi));
+    }
+    const word* const ab = abuf.data() - base;  // ab[i] = a'_i for base <= i < base + len
+
+    // The 256-bit digit sums of lanes T .. T+L-1, split as (low 128 bits, high 128 bits).
+    struct lh {
+        reg low, high;
+    };
+    const auto block = [&](std::ptrdiff_t t) {
+        const std::ptrdiff_t j_lo = std::max<std::ptrdiff_t>(0, t - nad + 1), j_hi = std::min(nbd - 1, t + L - 1);
+        reg l = V::zero(), h = V::zero(), m = V::zero();
+        for (std::ptrdiff_t j = j_lo; j <= j_hi; ++j) {
+            const reg bp = V::pair(bbuf.data() + 2 * j), bf = V::pair(bfold.data() + 2 * j);
+            const reg x = V::load(ab + 2 * (t - j)), xf = V::fold(x);
+            l = V::bxor(l, V::clmul00(x, bp));
+            h = V::bxor(h, V::clmul11(x, bp));
+            m = V::bxor(m, V::clmul00(xf, bf));
+        }
+        const reg mid = V::bxor(m, V::bxor(l, h));  // lo*hi + hi*lo
+        return lh{V::bxor(l, V::lo_up(mid)), V::bxor(h, V::hi_down(mid))};
+    };
+
+    reg high_prev = t0 > 0 ? block(t0 - L).high : V::zero();  // its top lane lands on digit t0
+    for (std::ptrdiff_t t = t0; t < t0 + ndr; t += L) {
+        const lh r = block(t);
+        const reg v = V::bxor(r.low, V::shift_lane(r.high, high_prev));
+        high_prev = r.high;
+        // Word 2t of a' * b is word 2t - sh of a*b: out index 2(t - t0).
+        const std::size_t k = static_cast<std::size_t>(2 * (t - t0)), left = n - k;
+        word* const dst = out + k;
+        if (left >= V::words) {
+            V::store(dst, Accumulate ? V::bxor(V::load(dst), v) : v);
+        } else {
+            V::store_part(dst, Accumulate ? V::bxor(V::load_part(dst, left), v) : v, left);
+        }
+    }
+}
+
 // Any window: output chunks of window_chunk_words, b pieces of window_piece_words.
 template <class V>
 inline void window_simd(std::span<const word> a, std::span<const word> b, std::size_t t0,
@@ -300,9 +396,9 @@ inline void window_simd(std::span<const word> a, std::span<const word> b, std::s
             const std::size_t len = std::min(window_piece_words, b.size() - j0);
             const std::ptrdiff_t u0 = static_cast<std::ptrdiff_t>(t0 + c) - static_cast<std::ptrdiff_t>(j0);
             if (j0 == 0) {
-                window_pass<V, false>(a, b.subspan(j0, len), u0, out.data() + c, n);
+                window_pass_kd<V, false>(a, b.subspan(j0, len), u0, out.data() + c, n);
             } else {
-                window_pass<V, true>(a, b.subspan(j0, len), u0, out.data() + c, n);
+                window_pass_kd<V, true>(a, b.subspan(j0, len), u0, out.data() + c, n);
             }
         }
         if (b.empty()) std::fill_n(out.data() + c, n, word{0});

@@ -64,6 +64,8 @@ inline constexpr std::size_t mp_toom3_threshold = QKDNQ_GF2X_MP_TOOM3_THRESHOLD;
 #else
 inline constexpr std::size_t mp_toom3_threshold = toom3_threshold;
 #endif
+static_assert(mp_toom3_threshold >= 13, "mp_toom3 reads a[5k], which needs k > 2e");
+static_assert(kara_threshold >= 4 && mp_threshold >= 4, "the scratch bounds assume shrinking children");
 
 namespace kara_detail {
 
@@ -379,43 +381,33 @@ inline void mp_kara(std::span<const word> a, std::span<const word> b, std::span<
 // B_x, B_x1 (k+1 words, k+1 outputs: one guard word below, for the shifts by x and x^2).
 inline void mp_toom3(std::span<const word> a, std::span<const word> b, std::span<word> out, std::span<word> ws) {
     const std::size_t n = b.size(), na = a.size(), k = (n + 2) / 3, e = 3 * k - n, k1 = k + 1;
-    const std::size_t lpa = 4 * k + 3;  // pa covers words [k-2, 5k]
-    require_scratch(ws, lpa + (2 * k + 2) + 2 * k1);
+    if (n < 13) throw invalid_argument("qkdnq::detail::gf2x::mp_toom3: needs n >= 13 (k > 2e)");
+    const std::size_t lpa = 4 * k + 3;  // pa[i] = word k - 2 + i of a/(1+x), i.e. words [k-2, 5k]
+    const std::size_t local = lpa + 3 * k + (2 * k + 2) + 2 * k1;
+    require_scratch(ws, local);
     word* const pa = ws.data();
-    word* const sw = pa + lpa;      // S_i window, 2k or 2k+2 words
-    word* const bw = sw + 2 * k + 2;  // B_i, k or k+1 words
-    word* const rw = bw + k1;       // R_i, k or k+1 words
-    const std::span<word> rest = ws.subspan(lpa + (2 * k + 2) + 2 * k1);
+    word* const bb = pa + lpa;       // b' = X^e b, 3k words
+    word* const sw = bb + 3 * k;     // S_i window, 2k or 2k+2 words
+    word* const bw = sw + 2 * k + 2; // B_i, k or k+1 words
+    word* const rw = bw + k1;        // R_i, k or k+1 words
+    const std::span<word> rest = ws.subspan(local);
     const word* const ap = a.data();
-    const word* const bp = b.data();
 
-    // Words of a' (a zero-extended) and of b' = X^e b (sizes decide every branch).
-    const auto A = [&](std::size_t j) { return j < na ? ap[j] : word{0}; };
-    const auto Bw = [&](std::size_t j) { return j >= e ? bp[j - e] : word{0}; };
-    // pa[j - (k-2)] = word j of a/(1+x): prefix parity of a from bit 0.
+    // a/(1+x) from bit 0: the parity of a below word k-2, then prefix XORs (div_1_plus_x).
     {
         word par = 0;
         for (std::size_t j = 0; j < k - 2; ++j) par ^= ap[j];
-        word carry = word{0} - static_cast<word>(std::popcount(par) & 1);
-        for (std::size_t j = k - 2; j <= 5 * k; ++j) {
-            word w = A(j);
-            w ^= w << 1;
-            w ^= w << 2;
-            w ^= w << 4;
-            w ^= w << 8;
-            w ^= w << 16;
-            w ^= w << 32;
-            w ^= carry;
-            carry = word{0} - (w >> 63);
-            pa[j - (k - 2)] = w;
-        }
+        const std::size_t in_a = std::min(lpa, na - (k - 2));  // words of a in [k-2, 5k]
+        std::copy_n(ap + (k - 2), in_a, pa);
+        std::fill(pa + in_a, pa + lpa, word{0});
+        pa[0] ^= static_cast<word>(std::popcount(par) & 1);  // carried in as a bit below
+        div_1_plus_x(pa, lpa);
     }
-    const auto P = [&](std::size_t j) { return pa[j - (k - 2)]; };                        // a/(1+x)
-    const auto D = [&](std::size_t j) { return (P(j) >> 1) | (P(j + 1) << 63); };        // a/(x^2+x)
-    const auto Qa = [&](std::size_t j) { return (A(j) >> 1) | (A(j + 1) << 63); };       // a/x
-    const auto X1 = [&](std::size_t j) { return (A(j) << 1) | (A(j - 1) >> 63); };       // x a
-    const auto X2 = [&](std::size_t j) { return (A(j) << 2) | (A(j - 1) >> 62); };       // x^2 a
+    std::fill_n(bb, e, word{0});
+    std::copy_n(b.data(), n, bb + e);
+    const word *const b0 = bb, *const b1 = bb + k, *const b2 = bb + 2 * k;
 
+    const auto shr1 = [](const word* p, std::size_t i) { return (p[i] >> 1) | (p[i + 1] << 63); };
     using cspan = std::span<const word>;
     word* const o0 = out.data();
     word* const o1 = o0 + k;
@@ -425,52 +417,73 @@ inline void mp_toom3(std::span<const word> a, std::span<const word> b, std::span
         middle(cspan(sw, 2 * len), cspan(bw, len), std::span<word>(rw, len), rest);
     };
 
-    // R_1 -> out_0, out_1, out_2 (sets them).
-    for (std::size_t i = 0; i < 2 * k; ++i) sw[i] = D(k + i) ^ D(2 * k + i) ^ A(3 * k + i);
-    for (std::size_t i = 0; i < k; ++i) bw[i] = Bw(i) ^ Bw(k + i) ^ Bw(2 * k + i);
-    child(k);
-    for (std::size_t i = 0; i < k; ++i) o0[i] = o1[i] = rw[i];
-    for (std::size_t i = 0; i < l2; ++i) o2[i] = rw[i];
-    // R_0 -> out_2.
-    for (std::size_t i = 0; i < 2 * k; ++i) sw[i] = D(k + i) ^ D(3 * k + i) ^ A(3 * k + i) ^ A(4 * k + i);
-    for (std::size_t i = 0; i < k; ++i) bw[i] = Bw(i);
-    child(k);
-    for (std::size_t i = 0; i < l2; ++i) o2[i] ^= rw[i];
-    // R_inf -> out_0.
-    for (std::size_t i = 0; i < 2 * k; ++i) {
-        const std::size_t j2 = 2 * k + i, j3 = 3 * k + i;
-        sw[i] = A(i) ^ X2(j2) ^ X1(j2) ^ A(j2) ^ X2(j3) ^ X1(j3);
+    // R_1 -> out_0, out_1, out_2 (sets them). S_1 = D(A_1) + D(A_2) + A_3.
+    {
+        const word *const d1 = pa + 2, *const d2 = pa + k + 2, *const a3 = ap + 3 * k;
+        for (std::size_t i = 0; i < 2 * k; ++i) sw[i] = shr1(d1, i) ^ shr1(d2, i) ^ a3[i];
+        for (std::size_t i = 0; i < k; ++i) bw[i] = b0[i] ^ b1[i] ^ b2[i];
+        child(k);
+        std::copy_n(rw, k, o0);
+        std::copy_n(rw, k, o1);
+        std::copy_n(rw, l2, o2);
     }
-    for (std::size_t i = 0; i < k; ++i) bw[i] = Bw(2 * k + i);
-    child(k);
-    for (std::size_t i = 0; i < k; ++i) o0[i] ^= rw[i];
-    // B_x and B_x1 share b0 + x b1 + x^2 b2; the windows start two words lower (guard word).
+    // R_0 -> out_2. S_0 = D(A_1) + D(A_3) + A_3 + A_4 (A_4 runs past a when e > 0).
+    {
+        const word *const d1 = pa + 2, *const d3 = pa + 2 * k + 2, *const a3 = ap + 3 * k, *const a4 = ap + 4 * k;
+        const std::size_t in_a = std::min(2 * k, na - 4 * k);
+        for (std::size_t i = 0; i < in_a; ++i) sw[i] = shr1(d1, i) ^ shr1(d3, i) ^ a3[i] ^ a4[i];
+        for (std::size_t i = in_a; i < 2 * k; ++i) sw[i] = shr1(d1, i) ^ shr1(d3, i) ^ a3[i];
+        std::copy_n(b0, k, bw);
+        child(k);
+        add_into(o2, rw, l2);
+    }
+    // R_inf -> out_0. S_inf = A_0 + (x^2+x+1) A_2 + (x^2+x) A_3.
+    {
+        const word *const a2 = ap + 2 * k, *const a3 = ap + 3 * k;
+        for (std::size_t i = 0; i < 2 * k; ++i) {
+            const word u2 = a2[i], v2 = a2[i - 1], u3 = a3[i], v3 = a3[i - 1];  // a2[-1] is a word of a
+            sw[i] = ap[i] ^ u2 ^ (u2 << 1) ^ (v2 >> 63) ^ (u2 << 2) ^ (v2 >> 62) ^ (u3 << 1) ^ (v3 >> 63) ^
+                    (u3 << 2) ^ (v3 >> 62);
+        }
+        std::copy_n(b2, k, bw);
+        child(k);
+        add_into(o0, rw, k);
+    }
+    // B_x = b0 + x b1 + x^2 b2 and B_x1 = B_x + b1 + b2, k+1 words.
     const auto eval_x = [&](bool plus_one) {
-        for (std::size_t i = 0; i < k1; ++i) {
-            const word b0 = i < k ? Bw(i) : 0, b1 = i < k ? Bw(k + i) : 0, b2 = i < k ? Bw(2 * k + i) : 0;
-            const word b1p = i > 0 ? Bw(k + i - 1) : 0, b2p = i > 0 ? Bw(2 * k + i - 1) : 0;
-            bw[i] = b0 ^ ((b1 << 1) | (b1p >> 63)) ^ ((b2 << 2) | (b2p >> 62)) ^ (plus_one ? b1 ^ b2 : 0);
+        const word m = plus_one ? ~word{0} : 0;
+        bw[0] = b0[0] ^ (b1[0] << 1) ^ (b2[0] << 2) ^ ((b1[0] ^ b2[0]) & m);
+        for (std::size_t i = 1; i < k; ++i) {
+            bw[i] = b0[i] ^ (b1[i] << 1) ^ (b1[i - 1] >> 63) ^ (b2[i] << 2) ^ (b2[i - 1] >> 62) ^ ((b1[i] ^ b2[i]) & m);
         }
+        bw[k] = (b1[k - 1] >> 63) ^ (b2[k - 1] >> 62);
     };
-    // out_r += point^(2-r) R (R with its guard word: word i of x^s R is R[i+1] << s | R[i] >> (64-s)).
+    // out_r += point^(2-r) R, R with its guard word: word i of x^s R is R[i+1] << s | R[i] >> (64-s).
     const auto add_guarded = [&](bool plus_one) {
+        const word m = plus_one ? ~word{0} : 0;
         for (std::size_t i = 0; i < k; ++i) {
-            const word r = rw[i + 1], x1 = (r << 1) | (rw[i] >> 63), x2 = (r << 2) | (rw[i] >> 62);
-            o0[i] ^= x2 ^ (plus_one ? r : 0);
-            o1[i] ^= x1 ^ (plus_one ? r : 0);
+            const word r = rw[i + 1], q = rw[i];
+            o0[i] ^= (r << 2) ^ (q >> 62) ^ (r & m);
+            o1[i] ^= (r << 1) ^ (q >> 63) ^ (r & m);
         }
-        for (std::size_t i = 0; i < l2; ++i) o2[i] ^= rw[i + 1];
+        add_into(o2, rw + 1, l2);
     };
-    // R_x -> out_0 (x^2), out_1 (x), out_2.
-    for (std::size_t i = 0; i < 2 * k + 2; ++i) sw[i] = D(k - 2 + i) ^ P(2 * k - 2 + i) ^ Qa(3 * k - 2 + i);
-    eval_x(false);
-    child(k1);
-    add_guarded(false);
-    // R_x1 -> out_0 (x^2+1), out_1 (x+1), out_2.
-    for (std::size_t i = 0; i < 2 * k + 2; ++i) sw[i] = D(k - 2 + i) ^ Qa(2 * k - 2 + i) ^ P(3 * k - 2 + i);
-    eval_x(true);
-    child(k1);
-    add_guarded(true);
+    // R_x -> out_0 (x^2), out_1 (x), out_2. Windows from two words lower: S_x = D(A_1) + P(A_2) + Q(A_3).
+    {
+        const word *const d1 = pa, *const p2 = pa + k, *const q3 = ap + 3 * k - 2;
+        for (std::size_t i = 0; i < 2 * k + 2; ++i) sw[i] = shr1(d1, i) ^ p2[i] ^ shr1(q3, i);
+        eval_x(false);
+        child(k1);
+        add_guarded(false);
+    }
+    // R_x1 -> out_0 (x^2+1), out_1 (x+1), out_2. S_x1 = D(A_1) + Q(A_2) + P(A_3).
+    {
+        const word *const d1 = pa, *const q2 = ap + 2 * k - 2, *const p3 = pa + 2 * k;
+        for (std::size_t i = 0; i < 2 * k + 2; ++i) sw[i] = shr1(d1, i) ^ shr1(q2, i) ^ p3[i];
+        eval_x(true);
+        child(k1);
+        add_guarded(true);
+    }
 }
 
 }  // namespace kara_detail
