@@ -57,6 +57,8 @@ void basecase_sizes(benchmark::internal::Benchmark* b) {
 
 const bool basecase_registered = [] {
     benchmark::RegisterBenchmark("BM_gf2x_basecase<scalar>", bench_basecase<gf2x::mul_window_scalar>)->Apply(basecase_sizes);
+    benchmark::RegisterBenchmark("BM_gf2x_basecase<portable>", bench_basecase<gf2x::mul_window_portable>)
+        ->Apply(basecase_sizes);
 #if QKDNQ_HAS_PCLMUL
     benchmark::RegisterBenchmark("BM_gf2x_basecase<pclmul>", bench_basecase<gf2x::mul_window_pclmul>)->Apply(basecase_sizes);
 #endif

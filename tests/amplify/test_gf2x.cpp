@@ -90,6 +90,7 @@ using window_fn = std::function<void(cspan, cspan, std::size_t, std::span<std::u
 std::vector<std::pair<std::string, window_fn>> kernels() {
     std::vector<std::pair<std::string, window_fn>> k;
     k.emplace_back("scalar", gf2x::mul_window_scalar);
+    k.emplace_back("portable", gf2x::mul_window_portable);
 #if QKDNQ_HAS_PCLMUL
     k.emplace_back("pclmul", gf2x::mul_window_pclmul);
 #endif

@@ -112,6 +112,89 @@ inline void mul_window_scalar(std::span<const word> a, std::span<const word> b, 
 }
 
 // ------------------------------------------------------------------------------------------------
+// Portable kernel for targets without PCLMULQDQ: clmul64_scalar's method (five residue classes
+// mod 5, integer products with four-bit holes), with each word split once per window instead of
+// once per product, the 25 integer products of a word pair XOR-accumulated per result class
+// unmasked (the bits of the right class are exact parities in every product, so masking
+// commutes with the XOR), and one masking per output word. Constant time like clmul64_scalar.
+
+namespace portable_detail {
+
+[[nodiscard]] constexpr std::array<word, 5> class_masks(unsigned offset) noexcept {
+    std::array<word, 5> m{};
+    for (unsigned i = 0; i < 64; ++i) m[(i + offset) % 5] |= word{1} << i;
+    return m;
+}
+inline constexpr std::array<word, 5> mask_lo = class_masks(0);   // bit p of word: p % 5
+inline constexpr std::array<word, 5> mask_hi = class_masks(64);  // bit p of the high word: (p+64) % 5
+
+struct split5 {
+    word c[5];
+};
+
+[[nodiscard]] inline split5 split(word w) noexcept {
+    return {{w & mask_lo[0], w & mask_lo[1], w & mask_lo[2], w & mask_lo[3], w & mask_lo[4]}};
+}
+
+// acc[r] ^= the integer products of the class pairs (u, v), u + v = r mod 5, of x and y.
+inline void mac(simd::clmul_product (&acc)[5], const split5& x, const split5& y) noexcept {
+    for (unsigned r = 0; r < 5; ++r) {
+        for (unsigned u = 0; u < 5; ++u) {
+            const simd::clmul_product p = simd::detail::integer_mul_64x64(x.c[u], y.c[(r + 5 - u) % 5]);
+            acc[r].lo ^= p.lo;
+            acc[r].hi ^= p.hi;
+        }
+    }
+}
+
+[[nodiscard]] inline simd::clmul_product finish(const simd::clmul_product (&acc)[5]) noexcept {
+    simd::clmul_product s;
+    for (unsigned r = 0; r < 5; ++r) {
+        s.lo |= acc[r].lo & mask_lo[r];
+        s.hi |= acc[r].hi & mask_hi[r];
+    }
+    return s;
+}
+
+}  // namespace portable_detail
+
+// Words [t0, t0 + out.size()) of a*b, by output chunks of 64 words and b pieces of 32 words,
+// both operands split once per (chunk, piece) on the stack (sizes only decide the loops).
+inline void mul_window_portable(std::span<const word> a, std::span<const word> b, std::size_t t0,
+                                std::span<word> out) noexcept {
+    using portable_detail::split5;
+    constexpr std::size_t chunk = 64, piece = 32;
+    const std::size_t na = a.size(), nb = b.size();
+    std::fill(out.begin(), out.end(), word{0});
+    std::array<split5, piece> bs;
+    std::array<split5, chunk + piece> as;
+    for (std::size_t c = 0; c < out.size(); c += chunk) {
+        const std::size_t tc = t0 + c, nc = std::min(chunk, out.size() - c);
+        word* const o = out.data() + c;
+        // Sums S_t for t in [tc - 1, tc + nc): S_(tc-1) only for its high word.
+        const std::size_t s_lo = tc > 0 ? tc - 1 : 0, s_hi = tc + nc;
+        for (std::size_t j0 = 0; j0 < nb; j0 += piece) {
+            const std::size_t bl = std::min(piece, nb - j0);
+            if (s_hi <= j0) break;
+            // a_i b_(j0+j), i + j0 + j = t: i in [i_min, i_max).
+            const std::size_t i_min = s_lo >= j0 + bl ? s_lo - j0 - bl + 1 : 0, i_max = std::min(na, s_hi - j0);
+            if (i_min >= i_max) continue;
+            for (std::size_t j = 0; j < bl; ++j) bs[j] = portable_detail::split(b[j0 + j]);
+            for (std::size_t i = i_min; i < i_max; ++i) as[i - i_min] = portable_detail::split(a[i]);
+            for (std::size_t t = std::max(s_lo, j0); t < s_hi; ++t) {
+                const std::size_t tt = t - j0;  // i + j = tt
+                const std::size_t i_lo = std::max(i_min, tt + 1 > bl ? tt + 1 - bl : 0), i_hi = std::min(tt + 1, i_max);
+                simd::clmul_product acc[5]{};
+                for (std::size_t i = i_lo; i < i_hi; ++i) portable_detail::mac(acc, as[i - i_min], bs[tt - i]);
+                const simd::clmul_product sum = portable_detail::finish(acc);
+                if (t >= tc) o[t - tc] ^= sum.lo;
+                if (t + 1 < tc + nc) o[t + 1 - tc] ^= sum.hi;
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
 // Vector kernels. A `lanes` policy wraps one register width; window_simd is written once.
 
 namespace vec {
@@ -441,7 +524,7 @@ inline void mul_window(std::span<const word> a, std::span<const word> b, std::si
 #elif QKDNQ_HAS_PCLMUL
     mul_window_pclmul(a, b, t0, out);
 #else
-    mul_window_scalar(a, b, t0, out);
+    mul_window_portable(a, b, t0, out);
 #endif
 }
 
