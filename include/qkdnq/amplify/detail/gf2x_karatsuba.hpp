@@ -37,32 +37,47 @@
 
 namespace qkdnq::detail::gf2x {
 
-// Below this many words in the shorter operand, the schoolbook base case.
+// Thresholds in words, per compiled base case: {Karatsuba, Toom-3 product, base-case middle
+// product, Toom-3 middle product}. Measured with bench/amplify/bench_gf2x.cpp's shapes on the
+// development VM (AMD EPYC Zen 5, gcc 12.2, -O3; docs/performance.md): products n x n and middle
+// products 2n x n, each threshold swept with the others fixed, medians of repeated runs. The
+// xmm and ymm rows come from the same machine built with -mno-vpclmulqdq / -mno-avx512f.
+struct thresholds {
+    std::size_t kara, toom3, mp, mp_toom3;
+};
+[[nodiscard]] constexpr thresholds measured_thresholds(basecase_kind k) noexcept {
+    switch (k) {
+        case basecase_kind::vpclmul512: return {64, 384, 64, 192};
+        case basecase_kind::vpclmul256: return {48, 192, 48, 96};
+        case basecase_kind::pclmul: return {32, 128, 32, 96};
+        default: return {8, 32, 8, 32};  // the portable five-class kernel
+    }
+}
+
 // (The QKDNQ_GF2X_* macros exist to re-measure the thresholds; leave them undefined.)
 #if defined(QKDNQ_GF2X_KARA_THRESHOLD)
 inline constexpr std::size_t kara_threshold = QKDNQ_GF2X_KARA_THRESHOLD;
 #else
-inline constexpr std::size_t kara_threshold = basecase_best == basecase_kind::scalar ? 8
-                                              : basecase_best == basecase_kind::pclmul ? 16
-                                                                                        : 24;
+// Below this many words in the shorter operand, the schoolbook base case.
+inline constexpr std::size_t kara_threshold = measured_thresholds(basecase_best).kara;
 #endif
-// From this many words in both operands, Toom-Cook-3 instead of Karatsuba.
 #if defined(QKDNQ_GF2X_TOOM3_THRESHOLD)
 inline constexpr std::size_t toom3_threshold = QKDNQ_GF2X_TOOM3_THRESHOLD;
 #else
-inline constexpr std::size_t toom3_threshold = basecase_best == basecase_kind::scalar ? 64 : 128;
+// From this many words in both operands, Toom-Cook-3 instead of Karatsuba.
+inline constexpr std::size_t toom3_threshold = measured_thresholds(basecase_best).toom3;
 #endif
-// Middle products with fewer than this many words in b or in the output use the base case.
 #if defined(QKDNQ_GF2X_MP_THRESHOLD)
 inline constexpr std::size_t mp_threshold = QKDNQ_GF2X_MP_THRESHOLD;
 #else
-inline constexpr std::size_t mp_threshold = kara_threshold;
+// Middle products with fewer than this many words in b or in the output use the base case.
+inline constexpr std::size_t mp_threshold = measured_thresholds(basecase_best).mp;
 #endif
-// Balanced middle products with at least this many words use the Toom-3 middle product.
 #if defined(QKDNQ_GF2X_MP_TOOM3_THRESHOLD)
 inline constexpr std::size_t mp_toom3_threshold = QKDNQ_GF2X_MP_TOOM3_THRESHOLD;
 #else
-inline constexpr std::size_t mp_toom3_threshold = toom3_threshold;
+// Balanced middle products with at least this many words use the Toom-3 middle product.
+inline constexpr std::size_t mp_toom3_threshold = measured_thresholds(basecase_best).mp_toom3;
 #endif
 static_assert(mp_toom3_threshold >= 13, "mp_toom3 reads a[5k], which needs k > 2e");
 static_assert(kara_threshold >= 4 && mp_threshold >= 4, "the scratch bounds assume shrinking children");
@@ -151,9 +166,9 @@ namespace kara_detail {
     return total;
 }
 
-// Balanced middle products: P(n) = 2n + P(n/2) (n even, Karatsuba MP), P(n) = (n-1) + P(n-1)
-// (n odd, one step of the unbalanced split before an even one), 8 ceil(n/3) + 8 + P(ceil(n/3) + 1)
-// (Toom-3 MP): all within Q(n) = 4n + 32 + Q(ceil(n/2) + 1), about 8n.
+// Balanced middle products: P(n) = 2n + P(n/2) (n even, Karatsuba MP), 3(n+1) + P((n+1)/2)
+// (n odd), 11 ceil(n/3) + 7 + P(ceil(n/3) + 1) (Toom-3 MP): all within
+// Q(n) = 4n + 32 + Q(ceil(n/2) + 1), about 8n.
 [[nodiscard]] constexpr std::size_t middle_bound(std::size_t n) noexcept {
     std::size_t total = 0;
     for (; n >= mp_threshold; n = (n + 1) / 2 + 1) total += 4 * n + 32;
@@ -331,29 +346,47 @@ inline void middle(std::span<const word> a, std::span<const word> b, std::span<w
 namespace kara_detail {
 
 // Karatsuba middle product (G. Hanrot, M. Quercia, P. Zimmermann, "The middle product algorithm
-// I", AAECC 14 (2004), Sec. 3), n = nb = m even, h = n/2, with the windows
+// I", AAECC 14 (2004), Sec. 3), n = nb = m, h = n/2 (odd n below), with the windows
 // A0 = a[0, 2h), A1 = a[h, 3h), A2 = a[2h, 4h) and b = b0 + X^h b1:
 //   out_lo = MP(A1, b0) + MP(A0, b1) = alpha + beta,   alpha = MP(A1, b0 + b1)
 //   out_hi = MP(A2, b0) + MP(A1, b1) = alpha + gamma,  beta = MP(A0 + A1, b1), gamma = MP(A1 + A2, b0)
 // One product's worth of work at half the size, three times: M(n) for the (2n x n) -> n MP.
 inline void mp_kara(std::span<const word> a, std::span<const word> b, std::span<word> out, std::span<word> ws) {
-    const std::size_t n = b.size(), h = n / 2;
-    require_scratch(ws, 4 * h);
-    word* const ta = ws.data();  // 2h: A0 + A1, then A1 + A2
-    word* const tb = ta + 2 * h; // h: b0 + b1
-    word* const alpha = tb + h;  // h
-    const std::span<word> rest = ws.subspan(4 * h);
+    const std::size_t n = b.size(), h = (n + 1) / 2, odd = n % 2;
+    // Odd n: b' = X b (one zero word below, 2h words) and a' = a with two zero words on top give
+    // words [n, 2n+1) of a*b as the 2h outputs of MP(a', b'); the last one is dropped.
+    require_scratch(ws, 4 * h + 2 * h * odd);
+    word* const ta = ws.data();    // 2h: A0 + A1, then A1 + A2
+    word* const tb = ta + 2 * h;   // h: b0 + b1
+    word* const alpha = tb + h;    // h
+    word* const b0s = alpha + h;   // h: b'0 (odd n)
+    word* const gamma = b0s + h;   // h: gamma (odd n)
+    const std::span<word> rest = ws.subspan(4 * h + 2 * h * odd);
     using cspan = std::span<const word>;
     const word* const aw = a.data();
+    const std::size_t na = a.size();  // 2n
 
-    add_ext(tb, b.data(), b.data() + h, h, h);
-    middle(a.subspan(h, 2 * h), cspan(tb, h), std::span<word>(alpha, h), rest);
+    cspan b0 = b.first(h), b1 = b.subspan(h, h);
+    if (odd) {
+        b0s[0] = 0;
+        std::copy_n(b.data(), h - 1, b0s + 1);
+        b0 = cspan(b0s, h);
+        b1 = b.subspan(h - 1, h);
+    }
+    add_ext(tb, b0.data(), b1.data(), h, h);
+    middle(a.subspan(h, 2 * h), cspan(tb, h), std::span<word>(alpha, h), rest);  // A1 = a[h, 3h)
     add_ext(ta, aw, aw + h, 2 * h, 2 * h);
-    middle(cspan(ta, 2 * h), b.subspan(h, h), out.first(h), rest);
-    add_ext(ta, aw + h, aw + 2 * h, 2 * h, 2 * h);
-    middle(cspan(ta, 2 * h), b.first(h), out.subspan(h, h), rest);
-    add_into(out.data(), alpha, h);
-    add_into(out.data() + h, alpha, h);
+    middle(cspan(ta, 2 * h), b1, out.first(h), rest);
+    add_ext(ta, aw + h, aw + 2 * h, 2 * h, na - 2 * h);  // A2 = a'[2h, 4h), zero past a
+    if (odd) {
+        middle(cspan(ta, 2 * h), b0, std::span<word>(gamma, h), rest);
+        add_into(out.data(), alpha, h);
+        for (std::size_t i = 0; i + 1 < h; ++i) out[h + i] = alpha[i] ^ gamma[i];
+    } else {
+        middle(cspan(ta, 2 * h), b0, out.subspan(h, h), rest);
+        add_into(out.data(), alpha, h);
+        add_into(out.data() + h, alpha, h);
+    }
 }
 
 // Toom-3 middle product: the transpose of Bodrato's GF(2) Toom-Cook-3 (points 0, 1, x, x+1,
@@ -515,11 +548,6 @@ inline void middle(std::span<const word> a, std::span<const word> b, std::span<w
         }
     } else if (nb >= mp_toom3_threshold) {
         kara_detail::mp_toom3(a, b, out, ws);
-    } else if (nb % 2 != 0) {
-        // Odd n: the first n-1 outputs (an even MP plus a one-word piece of b, via the m < nb
-        // split) and the last output alone (a base-case window).
-        middle(a.first(2 * nb - 1), b, out.first(nb - 1), ws);
-        middle(a.subspan(nb - 1), b, out.subspan(nb - 1), ws);
     } else {
         kara_detail::mp_kara(a, b, out, ws);
     }
