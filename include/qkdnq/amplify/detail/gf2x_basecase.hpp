@@ -224,6 +224,8 @@ struct x128 {
     static reg hi_down(reg v) noexcept { return _mm_unpackhi_epi64(v, _mm_setzero_si128()); }  // (v.hi, 0)
     static reg shift_lane(reg, reg prev) noexcept { return prev; }  // words up by one lane (two words)
     static reg fold(reg v) noexcept { return _mm_xor_si128(v, _mm_shuffle_epi32(v, 0x4e)); }  // lo ^ hi
+    static reg reverse_lanes(reg v) noexcept { return v; }
+    static reg xor_lanes_to_top(reg v) noexcept { return v; }  // XOR of all lanes, in the top lane
     // (prev[1], cur[0]): the word sequence shifted up by one.
     static reg shift_in(reg cur, reg prev) noexcept {
         return _mm_castpd_si128(_mm_shuffle_pd(_mm_castsi128_pd(prev), _mm_castsi128_pd(cur), 1));
@@ -263,6 +265,10 @@ struct x256 {
     // (prev[2], prev[3], cur[0], cur[1])
     static reg shift_lane(reg cur, reg prev) noexcept { return _mm256_permute2x128_si256(prev, cur, 0x21); }
     static reg fold(reg v) noexcept { return _mm256_xor_si256(v, _mm256_shuffle_epi32(v, 0x4e)); }
+    static reg reverse_lanes(reg v) noexcept { return _mm256_permute2x128_si256(v, v, 0x01); }
+    static reg xor_lanes_to_top(reg v) noexcept {
+        return _mm256_permute2x128_si256(v, _mm256_xor_si256(v, reverse_lanes(v)), 0x38);  // (0, x0 ^ x1)
+    }
     // (prev[3], cur[0], cur[1], cur[2])
     static reg shift_in(reg cur, reg prev) noexcept {
         const reg mid = _mm256_permute2x128_si256(prev, cur, 0x21);  // (prev[2], prev[3], cur[0], cur[1])
@@ -303,6 +309,12 @@ struct x512 {
     static reg shift_lane(reg cur, reg prev) noexcept { return _mm512_maskz_alignr_epi64(0xff, cur, prev, 6); }
     static reg fold(reg v) noexcept {
         return _mm512_xor_si512(v, _mm512_maskz_shuffle_epi32(0xffff, v, _MM_PERM_BADC));
+    }
+    static reg reverse_lanes(reg v) noexcept { return _mm512_maskz_shuffle_i64x2(0xff, v, v, 0x1b); }
+    static reg xor_lanes_to_top(reg v) noexcept {
+        const reg s1 = _mm512_xor_si512(v, _mm512_maskz_shuffle_i64x2(0xff, v, v, 0x4e));  // lanes ^ lanes two away
+        const reg s2 = _mm512_xor_si512(s1, _mm512_maskz_shuffle_i64x2(0xff, s1, s1, 0xb1));  // every lane: the sum
+        return _mm512_maskz_mov_epi64(0xc0, s2);  // only the top lane
     }
     // (prev[7], cur[0..6])
     static reg shift_in(reg cur, reg prev) noexcept { return _mm512_maskz_alignr_epi64(0xff, cur, prev, 7); }
@@ -413,9 +425,11 @@ inline void window_pass_kd(std::span<const word> a, std::span<const word> b, std
     const std::ptrdiff_t ndr = (static_cast<std::ptrdiff_t>(n) + W - 1) / W * L;  // output digits, whole blocks
 
     // b and its digit folds b_2J ^ b_2J+1 (at 2J), zero-padded to whole digits.
-    alignas(64) std::array<word, window_piece_words + 2> bbuf, bfold;
+    // (Zero words up to 2 (nbd + L) for the prologue's whole-register loads.)
+    alignas(64) std::array<word, window_piece_words + 2 * 8 + 2> bbuf, bfold;
     copy_words<V>(bbuf.data(), b.data(), static_cast<std::size_t>(bc));
-    bbuf[static_cast<std::size_t>(bc)] = 0;
+    zero_words<V>(bbuf.data() + bc, static_cast<std::size_t>(2 * (nbd + L) - bc));
+    zero_words<V>(bfold.data() + 2 * nbd, static_cast<std::size_t>(2 * L));
     for (std::ptrdiff_t j = 0; j < 2 * nbd; j += 2) {
         bfold[static_cast<std::size_t>(j)] = bfold[static_cast<std::size_t>(j + 1)] =
             bbuf[static_cast<std::size_t>(j)] ^ bbuf[static_cast<std::size_t>(j + 1)];
@@ -452,7 +466,23 @@ inline void window_pass_kd(std::span<const word> a, std::span<const word> b, std
         return lh{V::bxor(l, V::lo_up(mid)), V::bxor(h, V::hi_down(mid))};
     };
 
-    reg high_prev = t0 > 0 ? block(t0 - L).high : V::zero();  // its top lane lands on digit t0
+    // The high half of digit sum t0 - 1 lands on digit t0. One lane of a block would cost a
+    // whole block; instead the lanes take L consecutive b digits (a' digits reversed) and are
+    // XORed together at the end: 1/L of the work.
+    const auto prologue = [&](std::ptrdiff_t t) {
+        const std::ptrdiff_t j_lo = std::max<std::ptrdiff_t>(0, t - nad + 1), j_hi = std::min(nbd - 1, t);
+        reg l = V::zero(), h = V::zero(), m = V::zero();
+        for (std::ptrdiff_t j = j_lo; j <= j_hi; j += L) {
+            const reg bp = V::load(bbuf.data() + 2 * j), bf = V::load(bfold.data() + 2 * j);
+            const reg x = V::reverse_lanes(V::load(ab + 2 * (t - j - L + 1))), xf = V::fold(x);
+            l = V::bxor(l, V::clmul00(x, bp));
+            h = V::bxor(h, V::clmul11(x, bp));
+            m = V::bxor(m, V::clmul00(xf, bf));
+        }
+        const reg mid = V::bxor(m, V::bxor(l, h));
+        return V::xor_lanes_to_top(V::bxor(h, V::hi_down(mid)));
+    };
+    reg high_prev = t0 > 0 ? prologue(t0 - 1) : V::zero();  // its top lane lands on digit t0
     for (std::ptrdiff_t t = t0; t < t0 + ndr; t += L) {
         const lh r = block(t);
         const reg v = V::bxor(r.low, V::shift_lane(r.high, high_prev));
