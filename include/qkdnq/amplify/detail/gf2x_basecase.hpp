@@ -226,6 +226,10 @@ struct x128 {
     static reg fold(reg v) noexcept { return _mm_xor_si128(v, _mm_shuffle_epi32(v, 0x4e)); }  // lo ^ hi
     static reg reverse_lanes(reg v) noexcept { return v; }
     static reg xor_lanes_to_top(reg v) noexcept { return v; }  // XOR of all lanes, in the top lane
+    // 2 registers of words (x, y) holding L 256-bit super digits: their low and high halves.
+    static void split_halves(reg x, reg y, reg& lo, reg& hi) noexcept { lo = x, hi = y; }
+    // Lanes (e0, o0, e1, o1, ...) of two registers from the lanes of e and o.
+    static void interleave(reg e, reg o, reg& first, reg& second) noexcept { first = e, second = o; }
     // (prev[1], cur[0]): the word sequence shifted up by one.
     static reg shift_in(reg cur, reg prev) noexcept {
         return _mm_castpd_si128(_mm_shuffle_pd(_mm_castsi128_pd(prev), _mm_castsi128_pd(cur), 1));
@@ -266,6 +270,14 @@ struct x256 {
     static reg shift_lane(reg cur, reg prev) noexcept { return _mm256_permute2x128_si256(prev, cur, 0x21); }
     static reg fold(reg v) noexcept { return _mm256_xor_si256(v, _mm256_shuffle_epi32(v, 0x4e)); }
     static reg reverse_lanes(reg v) noexcept { return _mm256_permute2x128_si256(v, v, 0x01); }
+    static void split_halves(reg x, reg y, reg& lo, reg& hi) noexcept {
+        lo = _mm256_permute2x128_si256(x, y, 0x20);
+        hi = _mm256_permute2x128_si256(x, y, 0x31);
+    }
+    static void interleave(reg e, reg o, reg& first, reg& second) noexcept {
+        first = _mm256_permute2x128_si256(e, o, 0x20);
+        second = _mm256_permute2x128_si256(e, o, 0x31);
+    }
     static reg xor_lanes_to_top(reg v) noexcept {
         return _mm256_permute2x128_si256(v, _mm256_xor_si256(v, reverse_lanes(v)), 0x38);  // (0, x0 ^ x1)
     }
@@ -311,6 +323,14 @@ struct x512 {
         return _mm512_xor_si512(v, _mm512_maskz_shuffle_epi32(0xffff, v, _MM_PERM_BADC));
     }
     static reg reverse_lanes(reg v) noexcept { return _mm512_maskz_shuffle_i64x2(0xff, v, v, 0x1b); }
+    static void split_halves(reg x, reg y, reg& lo, reg& hi) noexcept {
+        lo = _mm512_permutex2var_epi64(x, _mm512_set_epi64(13, 12, 9, 8, 5, 4, 1, 0), y);
+        hi = _mm512_permutex2var_epi64(x, _mm512_set_epi64(15, 14, 11, 10, 7, 6, 3, 2), y);
+    }
+    static void interleave(reg e, reg o, reg& first, reg& second) noexcept {
+        first = _mm512_permutex2var_epi64(e, _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0), o);
+        second = _mm512_permutex2var_epi64(e, _mm512_set_epi64(15, 14, 7, 6, 13, 12, 5, 4), o);
+    }
     static reg xor_lanes_to_top(reg v) noexcept {
         const reg s1 = _mm512_xor_si512(v, _mm512_maskz_shuffle_i64x2(0xff, v, v, 0x4e));  // lanes ^ lanes two away
         const reg s2 = _mm512_xor_si512(s1, _mm512_maskz_shuffle_i64x2(0xff, s1, s1, 0xb1));  // every lane: the sum
@@ -498,6 +518,147 @@ inline void window_pass_kd(std::span<const word> a, std::span<const word> b, std
     }
 }
 
+// The same window by 256-bit super digits with two delayed Karatsuba levels: a super digit is
+// (alpha0, alpha1) in 128-bit halves, alpha beta = P00 + Z (Pff + P00 + P11) + Z^2 P11 with
+// Z = x^128, P00 = alpha0 beta0, P11 = alpha1 beta1, Pff = (alpha0 + alpha1)(beta0 + beta1),
+// each of those by window_pass_kd's three products: nine carry-less products per super-digit
+// pair instead of sixteen. The nine partial sums are kept apart over the whole sweep and combined
+// once per block. a' = x^(64 sh) a is laid out as three streams (alpha0, alpha1, alpha0 + alpha1
+// of every super digit) so that lane k loads super digit T - J + k; lane k sums output super
+// digit T + k, whose four 128-bit parts land on units 2(T+k) .. 2(T+k)+3 of the output.
+template <class V, bool Accumulate>
+inline void window_pass_kd2(std::span<const word> a, std::span<const word> b, std::ptrdiff_t u0,
+                            word* out, std::size_t n) noexcept {
+    using reg = typename V::reg;
+    constexpr std::ptrdiff_t W = static_cast<std::ptrdiff_t>(V::words), L = W / 2;  // words, lanes
+    constexpr std::ptrdiff_t BW = 2 * W;                                           // words per block
+    const std::ptrdiff_t sh = (4 - (u0 & 3)) & 3, t0 = (u0 + sh) / 4;  // first output super digit
+    const std::ptrdiff_t na = static_cast<std::ptrdiff_t>(a.size()) + sh, nad = (na + 3) / 4;
+    const std::ptrdiff_t bc = static_cast<std::ptrdiff_t>(b.size()), nbd = (bc + 3) / 4;
+    const std::ptrdiff_t nblk = (static_cast<std::ptrdiff_t>(n) + BW - 1) / BW;  // blocks of L super digits
+
+    // Per b super digit J, six pairs in six streams (two words per J each): beta0, beta1,
+    // betaf = beta0 + beta1 and their folds lo + hi (in both words); zero up to J = nbd + L.
+    constexpr std::size_t bj_cap = 2 * (window_piece_words / 4 + 8);
+    alignas(64) std::array<std::array<word, bj_cap>, 6> bt;
+    {
+        alignas(64) std::array<word, window_piece_words + 4> bw;
+        copy_words<V>(bw.data(), b.data(), static_cast<std::size_t>(bc));
+        for (std::ptrdiff_t i = bc; i < 4 * nbd; ++i) bw[static_cast<std::size_t>(i)] = 0;
+        for (std::ptrdiff_t j = 0; j < nbd + L; ++j) {
+            const word* const q = bw.data() + 4 * j;
+            const bool in = j < nbd;
+            const word b0 = in ? q[0] : 0, b1 = in ? q[1] : 0, b2 = in ? q[2] : 0, b3 = in ? q[3] : 0;
+            const std::size_t i = static_cast<std::size_t>(2 * j);
+            bt[0][i] = b0, bt[0][i + 1] = b1;
+            bt[1][i] = b2, bt[1][i + 1] = b3;
+            bt[2][i] = b0 ^ b2, bt[2][i + 1] = b1 ^ b3;
+            bt[3][i] = bt[3][i + 1] = b0 ^ b1;
+            bt[4][i] = bt[4][i + 1] = b2 ^ b3;
+            bt[5][i] = bt[5][i + 1] = b0 ^ b1 ^ b2 ^ b3;
+        }
+    }
+
+    // a' super digits [base, base + len) (zeros outside a'), as the three streams.
+    const std::ptrdiff_t base = t0 - L - nbd + 1;
+    const std::ptrdiff_t len = nblk * L + L + nbd - 1;  // super digits
+    constexpr std::size_t sd_cap = (window_chunk_words + 3 * 8 + window_piece_words) / 4 + 2 * 8;
+    alignas(64) std::array<word, 2 * sd_cap> s0, s1, sf;
+    {
+        alignas(64) std::array<word, 4 * sd_cap + 8> abuf;
+        const std::ptrdiff_t lo = std::clamp<std::ptrdiff_t>(sh - 4 * base, 0, 4 * len);
+        const std::ptrdiff_t hi = std::clamp<std::ptrdiff_t>(na - 4 * base, lo, 4 * len);
+        zero_words<V>(abuf.data(), static_cast<std::size_t>(lo));
+        copy_words<V>(abuf.data() + lo, a.data() + (4 * base + lo - sh), static_cast<std::size_t>(hi - lo));
+        zero_words<V>(abuf.data() + hi, static_cast<std::size_t>(4 * len + 2 * W - hi));
+        for (std::ptrdiff_t d = 0; d < len; d += L) {  // L super digits = 2 registers of words
+            reg lo_h, hi_h;
+            V::split_halves(V::load(abuf.data() + 4 * d), V::load(abuf.data() + 4 * d + W), lo_h, hi_h);
+            V::store(s0.data() + 2 * d, lo_h);
+            V::store(s1.data() + 2 * d, hi_h);
+            V::store(sf.data() + 2 * d, V::bxor(lo_h, hi_h));
+        }
+    }
+    const word* const a0 = s0.data() - 2 * base;  // a0 + 2D: alpha0 of super digit D of a'
+    const word* const a1 = s1.data() - 2 * base;
+    const word* const af = sf.data() - 2 * base;
+
+    // The four 128-bit parts r0..r3 of each lane's 512-bit sum, from the nine partial sums
+    // (l, h, m of P00, P11, Pff; see window_pass_kd).
+    struct parts {
+        reg r0, r1, r2, r3;
+    };
+    const auto combine = [](reg l0, reg h0, reg m0, reg l1, reg h1, reg m1, reg lf, reg hf, reg mf) {
+        const reg mid0 = V::bxor(m0, V::bxor(l0, h0)), mid1 = V::bxor(m1, V::bxor(l1, h1));
+        const reg midf = V::bxor(mf, V::bxor(lf, hf));
+        const reg p0l = V::bxor(l0, V::lo_up(mid0)), p0h = V::bxor(h0, V::hi_down(mid0));
+        const reg p1l = V::bxor(l1, V::lo_up(mid1)), p1h = V::bxor(h1, V::hi_down(mid1));
+        const reg pfl = V::bxor(lf, V::lo_up(midf)), pfh = V::bxor(hf, V::hi_down(midf));
+        const reg ml = V::bxor(pfl, V::bxor(p0l, p1l)), mh = V::bxor(pfh, V::bxor(p0h, p1h));
+        return parts{p0l, V::bxor(p0h, ml), V::bxor(mh, p1l), p1h};
+    };
+    // One sweep over b super digits j in [j_lo, j_hi] step `stride`: lanes load a' super digits
+    // from a-offset(j) and b pairs with `bload` (a broadcast for blocks, L consecutive J for the
+    // prologue).
+    const auto sweep = [&](std::ptrdiff_t j_lo, std::ptrdiff_t j_hi, std::ptrdiff_t stride, auto aoff, auto bload,
+                           bool reverse) {
+        reg l0 = V::zero(), h0 = l0, m0 = l0, l1 = l0, h1 = l0, m1 = l0, lf = l0, hf = l0, mf = l0;
+        for (std::ptrdiff_t j = j_lo; j <= j_hi; j += stride) {
+            const std::ptrdiff_t d = aoff(j);
+            reg x0 = V::load(a0 + d), x1 = V::load(a1 + d), xf = V::load(af + d);
+            if (reverse) {
+                x0 = V::reverse_lanes(x0), x1 = V::reverse_lanes(x1), xf = V::reverse_lanes(xf);
+            }
+            const std::size_t i = static_cast<std::size_t>(2 * j);
+            const reg b0 = bload(bt[0].data() + i), b1 = bload(bt[1].data() + i), bf = bload(bt[2].data() + i);
+            l0 = V::bxor(l0, V::clmul00(x0, b0));
+            h0 = V::bxor(h0, V::clmul11(x0, b0));
+            l1 = V::bxor(l1, V::clmul00(x1, b1));
+            h1 = V::bxor(h1, V::clmul11(x1, b1));
+            lf = V::bxor(lf, V::clmul00(xf, bf));
+            hf = V::bxor(hf, V::clmul11(xf, bf));
+            m0 = V::bxor(m0, V::clmul00(V::fold(x0), bload(bt[3].data() + i)));
+            m1 = V::bxor(m1, V::clmul00(V::fold(x1), bload(bt[4].data() + i)));
+            mf = V::bxor(mf, V::clmul00(V::fold(xf), bload(bt[5].data() + i)));
+        }
+        return combine(l0, h0, m0, l1, h1, m1, lf, hf, mf);
+    };
+    const auto block = [&](std::ptrdiff_t t) {
+        return sweep(std::max<std::ptrdiff_t>(0, t - nad + 1), std::min(nbd - 1, t + L - 1), 1,
+                     [t](std::ptrdiff_t j) { return 2 * (t - j); }, [](const word* p) { return V::pair(p); }, false);
+    };
+    // Parts r2, r3 of super-digit sum t0 - 1 (they land on units 2 t0, 2 t0 + 1): lanes take L
+    // consecutive b super digits against reversed a' super digits, XORed together at the end.
+    const auto prologue = [&](std::ptrdiff_t t) {
+        const parts p = sweep(std::max<std::ptrdiff_t>(0, t - nad + 1), std::min(nbd - 1, t), L,
+                              [=](std::ptrdiff_t j) { return 2 * (t - j - L + 1); },
+                              [](const word* q) { return V::load(q); }, true);
+        return parts{V::zero(), V::zero(), V::xor_lanes_to_top(p.r2), V::xor_lanes_to_top(p.r3)};
+    };
+
+    parts prev = t0 > 0 ? prologue(t0 - 1) : parts{V::zero(), V::zero(), V::zero(), V::zero()};
+    // out[k] is word 4 t0 + k of a' * b (word u0 + k of a*b): block q starts at out[q BW].
+    const auto put = [&](std::ptrdiff_t k, reg v) {
+        if (k >= static_cast<std::ptrdiff_t>(n)) return;
+        const std::size_t left = n - static_cast<std::size_t>(k);
+        word* const dst = out + k;
+        if (left >= V::words) {
+            V::store(dst, Accumulate ? V::bxor(V::load(dst), v) : v);
+        } else {
+            V::store_part(dst, Accumulate ? V::bxor(V::load_part(dst, left), v) : v, left);
+        }
+    };
+    for (std::ptrdiff_t q = 0; q < nblk; ++q) {
+        const parts r = block(t0 + q * L);
+        const reg e = V::bxor(r.r0, V::shift_lane(r.r2, prev.r2)), o = V::bxor(r.r1, V::shift_lane(r.r3, prev.r3));
+        prev = r;
+        reg first, second;
+        V::interleave(e, o, first, second);
+        put(q * BW, first);
+        put(q * BW + W, second);
+    }
+}
+
 // Any window: output chunks of window_chunk_words, b pieces of window_piece_words.
 template <class V>
 inline void window_simd(std::span<const word> a, std::span<const word> b, std::size_t t0,
@@ -509,9 +670,9 @@ inline void window_simd(std::span<const word> a, std::span<const word> b, std::s
             const std::size_t len = std::min(window_piece_words, b.size() - j0);
             const std::ptrdiff_t u0 = static_cast<std::ptrdiff_t>(t0 + c) - static_cast<std::ptrdiff_t>(j0);
             if (j0 == 0) {
-                window_pass_kd<V, false>(a, b.subspan(j0, len), u0, out.data() + c, n);
+                window_pass_kd2<V, false>(a, b.subspan(j0, len), u0, out.data() + c, n);
             } else {
-                window_pass_kd<V, true>(a, b.subspan(j0, len), u0, out.data() + c, n);
+                window_pass_kd2<V, true>(a, b.subspan(j0, len), u0, out.data() + c, n);
             }
         }
         if (b.empty()) std::fill_n(out.data() + c, n, word{0});
