@@ -90,6 +90,7 @@ using window_fn = std::function<void(cspan, cspan, std::size_t, std::span<std::u
 std::vector<std::pair<std::string, window_fn>> kernels() {
     std::vector<std::pair<std::string, window_fn>> k;
     k.emplace_back("scalar", gf2x::mul_window_scalar);
+    k.emplace_back("portable", gf2x::mul_window_portable);
 #if QKDNQ_HAS_PCLMUL
     k.emplace_back("pclmul", gf2x::mul_window_pclmul);
 #endif
@@ -158,7 +159,7 @@ TEST_CASE("gf2x: multiply equals the naive product on every shape up to 40 x 40"
     }
 }
 
-TEST_CASE("gf2x: Karatsuba and Toom-3 steps equal the naive product below their thresholds too", "[amplify][gf2x]") {
+TEST_CASE("gf2x: Karatsuba, Toom-3 and the middle-product steps equal the naive product below their thresholds too", "[amplify][gf2x]") {
     // Call each step directly (it recurses through mul() below) on sizes the thresholds would
     // give to another step, so every step is checked whatever the thresholds are.
     qkdnq::shake_drbg rng(std::uint64_t{0x6f4});
@@ -187,13 +188,22 @@ TEST_CASE("gf2x: Karatsuba and Toom-3 steps equal the naive product below their 
                 REQUIRE(c == naive_mul(a, b));
             }
         }
-        // Karatsuba middle product: a of 2n words, b of n words, n even.
+        // Karatsuba middle product: a of 2n words, b of n words, n >= 3 (odd n by b' = X b).
         {
-            const std::size_t n = 2 * (1 + static_cast<std::size_t>(qkdnq::random_below(rng, 150)));
+            const std::size_t n = 3 + static_cast<std::size_t>(qkdnq::random_below(rng, 300));
             const words aa = operand(rng, 2 * n, round + 3), b = operand(rng, n, round + 4);
             words out(n), ws(gf2x::middle_scratch_words(2 * n, n) + 4 * n + 64);
             gf2x::kara_detail::mp_kara(aa, b, out, ws);
             INFO("mp_kara n=" << n);
+            REQUIRE(out == extract_middle(naive_mul(aa, b), 2 * n, n));
+        }
+        // Toom-3 middle product: a of 2n words, b of n words, any n >= 13.
+        {
+            const std::size_t n = 13 + static_cast<std::size_t>(qkdnq::random_below(rng, 300));
+            const words aa = operand(rng, 2 * n, round + 5), b = operand(rng, n, round + 6);
+            words out(n), ws(gf2x::middle_scratch_words(2 * n, n) + 8 * n + 64);
+            gf2x::kara_detail::mp_toom3(aa, b, out, ws);
+            INFO("mp_toom3 n=" << n);
             REQUIRE(out == extract_middle(naive_mul(aa, b), 2 * n, n));
         }
     }

@@ -29,6 +29,7 @@
 #include <qkdnq/core/error.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -36,14 +37,50 @@
 
 namespace qkdnq::detail::gf2x {
 
+// Thresholds in words, per compiled base case: {Karatsuba, Toom-3 product, base-case middle
+// product, Toom-3 middle product}. Measured with bench/amplify/bench_gf2x.cpp's shapes on the
+// development VM (AMD EPYC Zen 5, gcc 12.2, -O3; docs/performance.md): products n x n and middle
+// products 2n x n, each threshold swept with the others fixed, medians of repeated runs. The
+// xmm and ymm rows come from the same machine built with -mno-vpclmulqdq / -mno-avx512f.
+struct thresholds {
+    std::size_t kara, toom3, mp, mp_toom3;
+};
+[[nodiscard]] constexpr thresholds measured_thresholds(basecase_kind k) noexcept {
+    switch (k) {
+        case basecase_kind::vpclmul512: return {64, 384, 64, 192};
+        case basecase_kind::vpclmul256: return {48, 192, 48, 96};
+        case basecase_kind::pclmul: return {32, 128, 32, 96};
+        default: return {8, 32, 8, 32};  // the portable five-class kernel
+    }
+}
+
+// (The QKDNQ_GF2X_* macros exist to re-measure the thresholds; leave them undefined.)
+#if defined(QKDNQ_GF2X_KARA_THRESHOLD)
+inline constexpr std::size_t kara_threshold = QKDNQ_GF2X_KARA_THRESHOLD;
+#else
 // Below this many words in the shorter operand, the schoolbook base case.
-inline constexpr std::size_t kara_threshold = basecase_best == basecase_kind::scalar ? 8
-                                              : basecase_best == basecase_kind::pclmul ? 16
-                                                                                        : 24;
+inline constexpr std::size_t kara_threshold = measured_thresholds(basecase_best).kara;
+#endif
+#if defined(QKDNQ_GF2X_TOOM3_THRESHOLD)
+inline constexpr std::size_t toom3_threshold = QKDNQ_GF2X_TOOM3_THRESHOLD;
+#else
 // From this many words in both operands, Toom-Cook-3 instead of Karatsuba.
-inline constexpr std::size_t toom3_threshold = basecase_best == basecase_kind::scalar ? 64 : 128;
+inline constexpr std::size_t toom3_threshold = measured_thresholds(basecase_best).toom3;
+#endif
+#if defined(QKDNQ_GF2X_MP_THRESHOLD)
+inline constexpr std::size_t mp_threshold = QKDNQ_GF2X_MP_THRESHOLD;
+#else
 // Middle products with fewer than this many words in b or in the output use the base case.
-inline constexpr std::size_t mp_threshold = kara_threshold;
+inline constexpr std::size_t mp_threshold = measured_thresholds(basecase_best).mp;
+#endif
+#if defined(QKDNQ_GF2X_MP_TOOM3_THRESHOLD)
+inline constexpr std::size_t mp_toom3_threshold = QKDNQ_GF2X_MP_TOOM3_THRESHOLD;
+#else
+// Balanced middle products with at least this many words use the Toom-3 middle product.
+inline constexpr std::size_t mp_toom3_threshold = measured_thresholds(basecase_best).mp_toom3;
+#endif
+static_assert(mp_toom3_threshold >= 13, "mp_toom3 reads a[5k], which needs k > 2e");
+static_assert(kara_threshold >= 4 && mp_threshold >= 4, "the scratch bounds assume shrinking children");
 
 namespace kara_detail {
 
@@ -53,6 +90,9 @@ inline void require_scratch(std::span<word> ws, std::size_t need) {
                              "at least " + std::to_string(need * sizeof(word)));
     }
 }
+
+// Word-array passes for the additions and exact divisions. Plain loops with no data-dependent
+// branch; GCC and Clang vectorise them at -O3 (each reads a source word only at i or i +- 1).
 
 // dst[i] = x[i] ^ y[i] for i < n, where y has ny <= n words (zero above).
 inline void add_ext(word* dst, const word* x, const word* y, std::size_t n, std::size_t ny) noexcept {
@@ -65,37 +105,46 @@ inline void add_into(word* dst, const word* src, std::size_t n) noexcept {
     for (std::size_t i = 0; i < n; ++i) dst[i] ^= src[i];
 }
 
-// Bit i of the result is the XOR of bits 0..i of w: w * (1 + x + ... + x^63) mod x^64.
-[[nodiscard]] inline word prefix_xor(word w) noexcept {
-    w ^= w << 1;
-    w ^= w << 2;
-    w ^= w << 4;
-    w ^= w << 8;
-    w ^= w << 16;
-    w ^= w << 32;
-    return w;
+// dst[0, n) ^= the low n words of x^s * src[0, n), 0 < s < 64.
+inline void add_shifted_low(word* dst, const word* src, std::size_t n, unsigned s) noexcept {
+    if (n == 0) return;
+    dst[0] ^= src[0] << s;
+    for (std::size_t i = 1; i < n; ++i) dst[i] ^= (src[i] << s) | (src[i - 1] >> (64 - s));
 }
 
-// p <- p / (x^2 + x), n words, exact (p is a multiple of x^2 + x): divide by x (shift right one
-// bit), then by 1 + x: q = p / (1+x) has q_i = p_0 ^ ... ^ p_i, a prefix XOR carried across words
-// as a mask (no branch on data). Bodrato 2007, Sec. 4: the exact divisions of the GF(2) TC3.
-inline void div_x2_plus_x(word* p, std::size_t n) noexcept {
-    word carry = 0;  // all ones when the running XOR below this word is 1
-    for (std::size_t i = 0; i < n; ++i) {
-        const word shifted = (p[i] >> 1) | (i + 1 < n ? p[i + 1] << 63 : 0);
-        const word q = prefix_xor(shifted) ^ carry;
-        carry = word{0} - (q >> 63);
-        p[i] = q;
-    }
+// dst[0, ns] ^= x^s * src[0, ns), 0 < s < 64: ns + 1 words.
+inline void add_shifted(word* dst, const word* src, std::size_t ns, unsigned s) noexcept {
+    if (ns == 0) return;
+    add_shifted_low(dst, src, ns, s);
+    dst[ns] ^= src[ns - 1] >> (64 - s);
 }
 
-// p <- p / (1 + x), n words, exact.
+// p <- p / x over n words, exact (bit 0 is zero).
+inline void div_x(word* p, std::size_t n) noexcept {
+    for (std::size_t i = 0; i + 1 < n; ++i) p[i] = (p[i] >> 1) | (p[i + 1] << 63);
+    if (n) p[n - 1] >>= 1;
+}
+
+// p <- p / (1 + x) over n words, exact: q = p / (1+x) has q_i = p_0 ^ ... ^ p_i (bits), a prefix
+// XOR. Within a word, w * (1 + x + ... + x^63) mod x^64 by six shifts (all words at once); across
+// words, the parity of everything below as a mask (one XOR per word, no branch on data).
+// Bodrato 2007, Sec. 4: the exact divisions of the GF(2) Toom-Cook-3.
 inline void div_1_plus_x(word* p, std::size_t n) noexcept {
-    word carry = 0;
     for (std::size_t i = 0; i < n; ++i) {
-        const word q = prefix_xor(p[i]) ^ carry;
-        carry = word{0} - (q >> 63);
-        p[i] = q;
+        word w = p[i];
+        w ^= w << 1;
+        w ^= w << 2;
+        w ^= w << 4;
+        w ^= w << 8;
+        w ^= w << 16;
+        w ^= w << 32;
+        p[i] = w;
+    }
+    word carry = 0;  // all ones when the bits below this word have odd parity
+    for (std::size_t i = 0; i < n; ++i) {
+        const word w = p[i];
+        p[i] = w ^ carry;
+        carry ^= word{0} - (w >> 63);
     }
 }
 
@@ -117,11 +166,12 @@ namespace kara_detail {
     return total;
 }
 
-// Balanced middle products: P(n) = 2n + P(n/2) (n even, Karatsuba MP), P(n) = (n-1) + P(n-1)
-// (n odd), both within Q(n) = 3n + 8 + Q(ceil(n/2)), about 6n.
+// Balanced middle products: P(n) = 2n + P(n/2) (n even, Karatsuba MP), 3(n+1) + P((n+1)/2)
+// (n odd), 11 ceil(n/3) + 7 + P(ceil(n/3) + 1) (Toom-3 MP): all within
+// Q(n) = 4n + 32 + Q(ceil(n/2) + 1), about 8n.
 [[nodiscard]] constexpr std::size_t middle_bound(std::size_t n) noexcept {
     std::size_t total = 0;
-    for (; n >= mp_threshold; n = (n + 1) / 2) total += 3 * n + 8;
+    for (; n >= mp_threshold; n = (n + 1) / 2 + 1) total += 4 * n + 32;
     return total;
 }
 
@@ -182,12 +232,16 @@ inline void mul_kara(std::span<const word> a, std::span<const word> b, std::span
     // c[h, 3h) += L + H + M with c = [L0 L1 H0 H1] (h words each, H1 shorter): t = L1 + H0,
     // L1' = t + L0 + M0, H0' = t + H1 + M1 (H0 is complete: nc >= 3h since lb1 >= 1, la1 >= h-1).
     word* const cw = c.data();
-    const std::size_t h1 = nc - 3 * h;  // words of H1
-    for (std::size_t i = 0; i < h; ++i) {
+    const std::size_t h1 = nc - 3 * h;  // words of H1, < h
+    for (std::size_t i = 0; i < h1; ++i) {
         const word t = cw[h + i] ^ cw[2 * h + i];
-        const word hi = i < h1 ? cw[3 * h + i] : 0;
         cw[h + i] = t ^ cw[i] ^ m[i];
-        cw[2 * h + i] = t ^ hi ^ m[h + i];
+        cw[2 * h + i] = t ^ cw[3 * h + i] ^ m[h + i];
+    }
+    for (std::size_t i = h1; i < h; ++i) {
+        const word t = cw[h + i] ^ cw[2 * h + i];
+        cw[h + i] = t ^ cw[i] ^ m[i];
+        cw[2 * h + i] = t ^ m[h + i];
     }
 }
 
@@ -217,20 +271,17 @@ inline void mul_toom3(std::span<const word> a, std::span<const word> b, std::spa
     word* const vx1 = vx + n2;     // 2k+2 (then W3, c3)
     const std::span<word> rest = ws.subspan(12 * k + 8);
 
-    // Evaluation. a(x) = a0 + x a1 + x^2 a2; a(x+1) = a(1) + a(x) + a0.
+    // Evaluation: a(1) = a0 + a1 + a2, a(x) = a0 + x a1 + x^2 a2, a(x+1) = a(1) + a(x) + a0.
     const auto evaluate = [k, k1](const word* p, std::size_t l2, word* e1, word* ex, word* ex1) {
-        const word* const p1 = p + k;
-        const word* const p2 = p + 2 * k;
-        word c1 = 0, c2 = 0;  // bits shifted out of the previous word of x a1 and x^2 a2
-        for (std::size_t i = 0; i < k1; ++i) {
-            const word w0 = i < k ? p[i] : 0, w1 = i < k ? p1[i] : 0, w2 = i < l2 ? p2[i] : 0;
-            const word xw1 = (w1 << 1) | c1, x2w2 = (w2 << 2) | c2;
-            c1 = w1 >> 63;
-            c2 = w2 >> 62;
-            if (i < k) e1[i] = w0 ^ w1 ^ w2;
-            ex[i] = w0 ^ xw1 ^ x2w2;
-            ex1[i] = w0 ^ w1 ^ w2 ^ xw1 ^ x2w2;
-        }
+        const word *const p0 = p, *const p1 = p + k, *const p2 = p + 2 * k;
+        add_ext(e1, p1, p2, k, l2);
+        add_into(e1, p0, k);
+        std::copy_n(p0, k, ex);
+        ex[k] = 0;
+        add_shifted(ex, p1, k, 1);
+        add_shifted(ex, p2, l2, 2);
+        add_ext(ex1, ex, e1, k1, k);
+        add_into(ex1, p0, k);
     };
     evaluate(a.data(), la2, e1a, exa, ex1a);
     evaluate(b.data(), lb2, e1b, exb, ex1b);
@@ -242,46 +293,30 @@ inline void mul_toom3(std::span<const word> a, std::span<const word> b, std::spa
     mul(a.first(k), b.first(k), c.first(2 * k), rest);                 // c0
     mul(a.subspan(2 * k), b.subspan(2 * k), c.subspan(4 * k), rest);   // c4
 
-    // Interpolation (Bodrato's sequence above), over n2 words with c0, c4 zero-extended.
+    // Interpolation (Bodrato's sequence above) over n2 words, c0 and c4 zero-extended.
     word* const cw = c.data();
     const word* const c0 = cw;
     const word* const c4 = cw + 4 * k;
-    const auto c0_at = [&](std::size_t i) { return i < 2 * k ? c0[i] : word{0}; };
-    const auto c4_at = [&](std::size_t i) { return i < l4 ? c4[i] : word{0}; };
-    for (std::size_t i = 0; i < 2 * k; ++i) v1[i] ^= c0[i] ^ c4_at(i);  // W1
-    for (std::size_t i = 0; i < n2; ++i) {
-        const word w1 = i < 2 * k ? v1[i] : 0;
-        vx1[i] ^= vx[i] ^ c4_at(i) ^ w1;  // W3 = c3 (x^2 + x)
-    }
-    div_x2_plus_x(vx1, n2);  // c3, 2k words (the top two come out zero)
-    // W2 = (vx + c0 + x^4 c4) / x + W1: form vx + c0 + x^4 c4, divide by x with the shift below.
-    {
-        word carry4 = 0;
-        for (std::size_t i = 0; i < n2; ++i) {
-            const word w4 = c4_at(i);
-            vx[i] ^= c0_at(i) ^ (w4 << 4) ^ carry4;
-            carry4 = w4 >> 60;
-        }
-        for (std::size_t i = 0; i < n2; ++i) {
-            const word w1 = i < 2 * k ? v1[i] : 0;
-            vx[i] = ((vx[i] >> 1) | (i + 1 < n2 ? vx[i + 1] << 63 : 0)) ^ w1;
-        }
-    }
-    div_1_plus_x(vx, n2);  // c2 + (x+1) c3
-    // c2 = that + c3 + x c3 into c[2k, 4k) (not yet written), then c1 = W1 + c2 + c3 added at k,
-    // c3 added at 3k. c has 4k + l4 words, c3 fits (its degree is below 64 (3k + l4) - 64 ... ).
+    add_into(v1, c0, 2 * k);
+    add_into(v1, c4, l4);                         // W1 = c1 + c2 + c3 (2k words)
+    add_into(vx1, vx, n2);
+    add_into(vx1, c4, l4);
+    add_into(vx1, v1, 2 * k);                     // W3 = c3 (x^2 + x)
+    div_x(vx1, n2);
+    div_1_plus_x(vx1, n2);                        // c3 (2k words, the rest zero)
+    add_into(vx, c0, 2 * k);
+    add_shifted(vx, c4, l4, 4);                   // vx + c0 + x^4 c4 (l4 + 1 <= n2 words)
+    div_x(vx, n2);
+    add_into(vx, v1, 2 * k);                      // W2 = (x+1)(c2 + (x+1) c3)
+    div_1_plus_x(vx, n2);                         // c2 + (x+1) c3
     word* const c3 = vx1;
-    {
-        word carry = 0;
-        for (std::size_t i = 0; i < 2 * k; ++i) {
-            const word c2 = vx[i] ^ c3[i] ^ (c3[i] << 1) ^ carry;
-            carry = c3[i] >> 63;
-            const word c1 = v1[i] ^ c2 ^ c3[i];
-            cw[2 * k + i] = c2;
-            v1[i] = c1;
-        }
-    }
-    add_into(cw + k, v1, 2 * k);                       // + c1 Y
+    word* const c2 = cw + 2 * k;                  // c[2k, 4k) is not yet written
+    std::copy_n(vx, 2 * k, c2);
+    add_into(c2, c3, 2 * k);
+    add_shifted_low(c2, c3, 2 * k, 1);            // c2 (x c3 fits 2k words: deg c3 < 128k - 1)
+    add_into(v1, c2, 2 * k);
+    add_into(v1, c3, 2 * k);                      // c1 = W1 + c2 + c3
+    add_into(cw + k, v1, 2 * k);                  // + c1 Y
     add_into(cw + 3 * k, c3, std::min(2 * k, k + l4));  // + c3 Y^3 (the rest of c3 is zero)
 }
 
@@ -311,29 +346,177 @@ inline void middle(std::span<const word> a, std::span<const word> b, std::span<w
 namespace kara_detail {
 
 // Karatsuba middle product (G. Hanrot, M. Quercia, P. Zimmermann, "The middle product algorithm
-// I", AAECC 14 (2004), Sec. 3), n = nb = m even, h = n/2, with the windows
+// I", AAECC 14 (2004), Sec. 3), n = nb = m, h = n/2 (odd n below), with the windows
 // A0 = a[0, 2h), A1 = a[h, 3h), A2 = a[2h, 4h) and b = b0 + X^h b1:
 //   out_lo = MP(A1, b0) + MP(A0, b1) = alpha + beta,   alpha = MP(A1, b0 + b1)
 //   out_hi = MP(A2, b0) + MP(A1, b1) = alpha + gamma,  beta = MP(A0 + A1, b1), gamma = MP(A1 + A2, b0)
 // One product's worth of work at half the size, three times: M(n) for the (2n x n) -> n MP.
 inline void mp_kara(std::span<const word> a, std::span<const word> b, std::span<word> out, std::span<word> ws) {
-    const std::size_t n = b.size(), h = n / 2;
-    require_scratch(ws, 4 * h);
-    word* const ta = ws.data();  // 2h: A0 + A1, then A1 + A2
-    word* const tb = ta + 2 * h; // h: b0 + b1
-    word* const alpha = tb + h;  // h
-    const std::span<word> rest = ws.subspan(4 * h);
+    const std::size_t n = b.size(), h = (n + 1) / 2, odd = n % 2;
+    // Odd n: b' = X b (one zero word below, 2h words) and a' = a with two zero words on top give
+    // words [n, 2n+1) of a*b as the 2h outputs of MP(a', b'); the last one is dropped.
+    require_scratch(ws, 4 * h + 2 * h * odd);
+    word* const ta = ws.data();    // 2h: A0 + A1, then A1 + A2
+    word* const tb = ta + 2 * h;   // h: b0 + b1
+    word* const alpha = tb + h;    // h
+    word* const b0s = alpha + h;   // h: b'0 (odd n)
+    word* const gamma = b0s + h;   // h: gamma (odd n)
+    const std::span<word> rest = ws.subspan(4 * h + 2 * h * odd);
     using cspan = std::span<const word>;
     const word* const aw = a.data();
+    const std::size_t na = a.size();  // 2n
 
-    add_ext(tb, b.data(), b.data() + h, h, h);
-    middle(a.subspan(h, 2 * h), cspan(tb, h), std::span<word>(alpha, h), rest);
+    cspan b0 = b.first(h), b1 = b.subspan(h, h);
+    if (odd) {
+        b0s[0] = 0;
+        std::copy_n(b.data(), h - 1, b0s + 1);
+        b0 = cspan(b0s, h);
+        b1 = b.subspan(h - 1, h);
+    }
+    add_ext(tb, b0.data(), b1.data(), h, h);
+    middle(a.subspan(h, 2 * h), cspan(tb, h), std::span<word>(alpha, h), rest);  // A1 = a[h, 3h)
     add_ext(ta, aw, aw + h, 2 * h, 2 * h);
-    middle(cspan(ta, 2 * h), b.subspan(h, h), out.first(h), rest);
-    add_ext(ta, aw + h, aw + 2 * h, 2 * h, 2 * h);
-    middle(cspan(ta, 2 * h), b.first(h), out.subspan(h, h), rest);
-    add_into(out.data(), alpha, h);
-    add_into(out.data() + h, alpha, h);
+    middle(cspan(ta, 2 * h), b1, out.first(h), rest);
+    add_ext(ta, aw + h, aw + 2 * h, 2 * h, na - 2 * h);  // A2 = a'[2h, 4h), zero past a
+    if (odd) {
+        middle(cspan(ta, 2 * h), b0, std::span<word>(gamma, h), rest);
+        add_into(out.data(), alpha, h);
+        for (std::size_t i = 0; i + 1 < h; ++i) out[h + i] = alpha[i] ^ gamma[i];
+    } else {
+        middle(cspan(ta, 2 * h), b0, out.subspan(h, h), rest);
+        add_into(out.data(), alpha, h);
+        add_into(out.data() + h, alpha, h);
+    }
+}
+
+// Toom-3 middle product: the transpose of Bodrato's GF(2) Toom-Cook-3 (points 0, 1, x, x+1,
+// infinity), derived by the transposition principle (Hanrot-Quercia-Zimmermann 2004, Sec. 4;
+// Bostan-Lecerf-Schost, "Tellegen's principle into practice", ISSAC 2003) at the bit level.
+//
+// n = b.size() = out.size(), a.size() = 2n, k = ceil(n/3), K = 64k bits. b is padded with
+// e = 3k - n zero words at the bottom (b' = X^e b) and a with zeros at the top, which shifts
+// the wanted words [n, 2n) of a*b to words [3k, 3k + n) of a*b'. With b' = b0 + b1 Y + b2 Y^2
+// (Y = x^K) and the Laurent series A_d = x^(-(d+1)K) a (so that MP(a[dk, dk+2k), beta) is
+// the correlation H_{A_d}(beta)_q = sum_t A_d[q-t] beta_t, q in [0, K)), the output blocks are
+//   out_r = sum_v H_{A_(r+2-v)}(b_v),  r = 0, 1, 2.
+// Transposing the interpolation c_j = sum_i rho_(j,i) p_i of the product algorithm (see
+// mul_toom3; over GF(2)(x) rho has denominators x, x+1, x^2+x) gives, with B_i = b'(point i),
+//   S_i = sum_d rho_(4-d, i) A_d,   R_i = H_(S_i)(B_i),   out_r = sum_i point_i^(2-r) R_i:
+//   S_0   = (A_1 + A_3)/(x^2+x) + A_3 + A_4          out_0 = R_1 + x^2 R_x + (x^2+1) R_x1 + R_inf
+//   S_1   = (A_1 + A_2)/(x^2+x) + A_3                out_1 = R_1 + x R_x + (x+1) R_x1
+//   S_x   = A_1/(x^2+x) + A_2/(x+1) + A_3/x          out_2 = R_0 + R_1 + R_x + R_x1
+//   S_x1  = A_1/(x^2+x) + A_2/x + A_3/(x+1)
+//   S_inf = A_0 + (x^2+x+1) A_2 + (x^2+x) A_3
+// The divisions act on the Laurent series: 1/(1+x) is the running parity of a from its bit 0
+// (computed once, `pa`), 1/x a one-bit shift down. Every window of S_i below is exact, so each
+// R_i is a plain middle product of a third the size: windows of 2k words against
+// B_0 = b0, B_1 = b0+b1+b2, B_inf = b2 (k words, k outputs), and of 2k+2 words against
+// B_x, B_x1 (k+1 words, k+1 outputs: one guard word below, for the shifts by x and x^2).
+inline void mp_toom3(std::span<const word> a, std::span<const word> b, std::span<word> out, std::span<word> ws) {
+    const std::size_t n = b.size(), na = a.size(), k = (n + 2) / 3, e = 3 * k - n, k1 = k + 1;
+    if (n < 13) throw invalid_argument("qkdnq::detail::gf2x::mp_toom3: needs n >= 13 (k > 2e)");
+    const std::size_t lpa = 4 * k + 3;  // pa[i] = word k - 2 + i of a/(1+x), i.e. words [k-2, 5k]
+    const std::size_t local = lpa + 3 * k + (2 * k + 2) + 2 * k1;
+    require_scratch(ws, local);
+    word* const pa = ws.data();
+    word* const bb = pa + lpa;       // b' = X^e b, 3k words
+    word* const sw = bb + 3 * k;     // S_i window, 2k or 2k+2 words
+    word* const bw = sw + 2 * k + 2; // B_i, k or k+1 words
+    word* const rw = bw + k1;        // R_i, k or k+1 words
+    const std::span<word> rest = ws.subspan(local);
+    const word* const ap = a.data();
+
+    // a/(1+x) from bit 0: the parity of a below word k-2, then prefix XORs (div_1_plus_x).
+    {
+        word par = 0;
+        for (std::size_t j = 0; j < k - 2; ++j) par ^= ap[j];
+        const std::size_t in_a = std::min(lpa, na - (k - 2));  // words of a in [k-2, 5k]
+        std::copy_n(ap + (k - 2), in_a, pa);
+        std::fill(pa + in_a, pa + lpa, word{0});
+        pa[0] ^= static_cast<word>(std::popcount(par) & 1);  // carried in as a bit below
+        div_1_plus_x(pa, lpa);
+    }
+    std::fill_n(bb, e, word{0});
+    std::copy_n(b.data(), n, bb + e);
+    const word *const b0 = bb, *const b1 = bb + k, *const b2 = bb + 2 * k;
+
+    const auto shr1 = [](const word* p, std::size_t i) { return (p[i] >> 1) | (p[i + 1] << 63); };
+    using cspan = std::span<const word>;
+    word* const o0 = out.data();
+    word* const o1 = o0 + k;
+    word* const o2 = o1 + k;
+    const std::size_t l2 = k - e;  // words of out_2
+    const auto child = [&](std::size_t len) {  // R = MP(S, B), B of len words
+        middle(cspan(sw, 2 * len), cspan(bw, len), std::span<word>(rw, len), rest);
+    };
+
+    // R_1 -> out_0, out_1, out_2 (sets them). S_1 = D(A_1) + D(A_2) + A_3.
+    {
+        const word *const d1 = pa + 2, *const d2 = pa + k + 2, *const a3 = ap + 3 * k;
+        for (std::size_t i = 0; i < 2 * k; ++i) sw[i] = shr1(d1, i) ^ shr1(d2, i) ^ a3[i];
+        for (std::size_t i = 0; i < k; ++i) bw[i] = b0[i] ^ b1[i] ^ b2[i];
+        child(k);
+        std::copy_n(rw, k, o0);
+        std::copy_n(rw, k, o1);
+        std::copy_n(rw, l2, o2);
+    }
+    // R_0 -> out_2. S_0 = D(A_1) + D(A_3) + A_3 + A_4 (A_4 runs past a when e > 0).
+    {
+        const word *const d1 = pa + 2, *const d3 = pa + 2 * k + 2, *const a3 = ap + 3 * k, *const a4 = ap + 4 * k;
+        const std::size_t in_a = std::min(2 * k, na - 4 * k);
+        for (std::size_t i = 0; i < in_a; ++i) sw[i] = shr1(d1, i) ^ shr1(d3, i) ^ a3[i] ^ a4[i];
+        for (std::size_t i = in_a; i < 2 * k; ++i) sw[i] = shr1(d1, i) ^ shr1(d3, i) ^ a3[i];
+        std::copy_n(b0, k, bw);
+        child(k);
+        add_into(o2, rw, l2);
+    }
+    // R_inf -> out_0. S_inf = A_0 + (x^2+x+1) A_2 + (x^2+x) A_3.
+    {
+        const word *const a2 = ap + 2 * k, *const a3 = ap + 3 * k;
+        for (std::size_t i = 0; i < 2 * k; ++i) {
+            const word u2 = a2[i], v2 = a2[i - 1], u3 = a3[i], v3 = a3[i - 1];  // a2[-1] is a word of a
+            sw[i] = ap[i] ^ u2 ^ (u2 << 1) ^ (v2 >> 63) ^ (u2 << 2) ^ (v2 >> 62) ^ (u3 << 1) ^ (v3 >> 63) ^
+                    (u3 << 2) ^ (v3 >> 62);
+        }
+        std::copy_n(b2, k, bw);
+        child(k);
+        add_into(o0, rw, k);
+    }
+    // B_x = b0 + x b1 + x^2 b2 and B_x1 = B_x + b1 + b2, k+1 words.
+    const auto eval_x = [&](bool plus_one) {
+        const word m = plus_one ? ~word{0} : 0;
+        bw[0] = b0[0] ^ (b1[0] << 1) ^ (b2[0] << 2) ^ ((b1[0] ^ b2[0]) & m);
+        for (std::size_t i = 1; i < k; ++i) {
+            bw[i] = b0[i] ^ (b1[i] << 1) ^ (b1[i - 1] >> 63) ^ (b2[i] << 2) ^ (b2[i - 1] >> 62) ^ ((b1[i] ^ b2[i]) & m);
+        }
+        bw[k] = (b1[k - 1] >> 63) ^ (b2[k - 1] >> 62);
+    };
+    // out_r += point^(2-r) R, R with its guard word: word i of x^s R is R[i+1] << s | R[i] >> (64-s).
+    const auto add_guarded = [&](bool plus_one) {
+        const word m = plus_one ? ~word{0} : 0;
+        for (std::size_t i = 0; i < k; ++i) {
+            const word r = rw[i + 1], q = rw[i];
+            o0[i] ^= (r << 2) ^ (q >> 62) ^ (r & m);
+            o1[i] ^= (r << 1) ^ (q >> 63) ^ (r & m);
+        }
+        add_into(o2, rw + 1, l2);
+    };
+    // R_x -> out_0 (x^2), out_1 (x), out_2. Windows from two words lower: S_x = D(A_1) + P(A_2) + Q(A_3).
+    {
+        const word *const d1 = pa, *const p2 = pa + k, *const q3 = ap + 3 * k - 2;
+        for (std::size_t i = 0; i < 2 * k + 2; ++i) sw[i] = shr1(d1, i) ^ p2[i] ^ shr1(q3, i);
+        eval_x(false);
+        child(k1);
+        add_guarded(false);
+    }
+    // R_x1 -> out_0 (x^2+1), out_1 (x+1), out_2. S_x1 = D(A_1) + Q(A_2) + P(A_3).
+    {
+        const word *const d1 = pa, *const q2 = ap + 2 * k - 2, *const p3 = pa + 2 * k;
+        for (std::size_t i = 0; i < 2 * k + 2; ++i) sw[i] = shr1(d1, i) ^ shr1(q2, i) ^ p3[i];
+        eval_x(true);
+        child(k1);
+        add_guarded(true);
+    }
 }
 
 }  // namespace kara_detail
@@ -363,11 +546,8 @@ inline void middle(std::span<const word> a, std::span<const word> b, std::span<w
             const std::size_t len = std::min(nb, m - q);
             middle(a.subspan(q, nb + len), b, out.subspan(q, len), ws);
         }
-    } else if (nb % 2 != 0) {
-        // Odd n: the first n-1 outputs (an even MP plus a one-word piece of b, via the m < nb
-        // split) and the last output alone (a base-case window).
-        middle(a.first(2 * nb - 1), b, out.first(nb - 1), ws);
-        middle(a.subspan(nb - 1), b, out.subspan(nb - 1), ws);
+    } else if (nb >= mp_toom3_threshold) {
+        kara_detail::mp_toom3(a, b, out, ws);
     } else {
         kara_detail::mp_kara(a, b, out, ws);
     }
