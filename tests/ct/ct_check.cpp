@@ -8,6 +8,7 @@
 //
 // `qkdnq_ct_check --leaky` runs a deliberately leaky comparison instead; ctest expects that run to
 // fail, which shows the check can catch a leak in this build.
+#include <qkdnq/amplify/detail/gf2x_fft.hpp>
 #include <qkdnq/amplify/toeplitz.hpp>
 #include <qkdnq/core/bit_vector.hpp>
 #include <qkdnq/core/ct.hpp>
@@ -29,6 +30,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -276,6 +278,27 @@ void check_ml_dsa() {
     g_sink += Dsa::verify_mu(pk, mu, sig) ? 1 : 0;
 }
 
+// The additive-FFT product and middle product of GF(2)[x] (Toeplitz hashing of huge keys) on
+// secret operands: rows of 2^8 elements, and (`large`) rows of 2^16 elements on two threads.
+template <class Kernel>
+void check_gf2x_fft(bool large) {
+    for (const auto& [na, nb, threads] : {std::tuple<std::size_t, std::size_t, unsigned>{3000, 2000, 1},
+                                          {131072, 500, 2}}) {
+        if (na > 3000 && !large) continue;
+        std::vector<std::uint64_t> a(na), b(nb), c(na + nb), m(na - nb);
+        const auto bytes = random_bytes(8 * (na + nb));
+        std::memcpy(a.data(), bytes.data(), 8 * na);
+        std::memcpy(b.data(), bytes.data() + 8 * na, 8 * nb);
+        poison_all(a);
+        poison_all(b);
+        qkdnq::detail::gf2x::fft_middle_product<Kernel>(a, b, m, threads);
+        if (na < 10000) qkdnq::detail::gf2x::fft_multiply<Kernel>(a, b, c, threads);
+        unpoison_all(m);
+        unpoison_all(c);
+        g_sink += static_cast<int>((m[0] ^ c[nb]) & 1);
+    }
+}
+
 // A deliberately leaky comparison (early exit on the first difference).
 bool leaky_equal(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b) {
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -323,6 +346,8 @@ int main(int argc, char** argv) {
     check_ml_dsa<qkdnq::ml_dsa_params<4, 4, dsa_scalar_kernels>>();
     check_ml_dsa<qkdnq::ml_dsa_params<6, 5, dsa_scalar_kernels>>();
     check_ml_dsa<qkdnq::ml_dsa_params<8, 7, dsa_scalar_kernels>>();
+    check_gf2x_fft<qkdnq::detail::gf2x::fft::kernel_native>(true);
+    check_gf2x_fft<qkdnq::detail::gf2x::fft::kernel_scalar>(false);
     std::printf("constant-time checks ran, ML-KEM kernels %s and scalar, ML-DSA kernels %s and scalar (sink %d)\n",
                 qkdnq::detail::ml_kem::default_backend::name, qkdnq::detail::ml_dsa::default_backend::name, g_sink & 1);
     return 0;
