@@ -183,14 +183,16 @@ TEST_CASE("Toeplitz hash rejects wrong seed lengths and output sizes", "[amplify
 
 TEST_CASE("Toeplitz hash on several threads equals the single-thread hash", "[amplify][toeplitz]") {
     qkdnq::shake_drbg rng(std::uint64_t{10});
-    for (const std::size_t n : {std::size_t{1000}, std::size_t{(1u << 19) + 77}, std::size_t{1000003}}) {
+    // 6 * 10^6 bits at m = n/2 is above the FFT engine's threshold for threads (2^18 elements).
+    for (const std::size_t n : {std::size_t{1000}, std::size_t{1000003}, std::size_t{6000001}}) {
         for (const std::size_t m : {std::size_t{1}, n / 2, n}) {
+            if (n > 2000000 && m != n / 2) continue;
             const auto x = bit_vector::random(n, rng);
             const auto s = bit_vector::random(qkdnq::toeplitz_seed_bits(n, m), rng);
             const auto t = bit_vector::random(qkdnq::modified_toeplitz_seed_bits(n, m), rng);
             const auto one = qkdnq::toeplitz_hash(x, s, m);
             const auto one_modified = qkdnq::modified_toeplitz_hash(x, t, m);
-            for (const unsigned threads : {2u, 3u, 8u}) {
+            for (const unsigned threads : {2u, 3u}) {
                 INFO("n = " << n << ", m = " << m << ", threads = " << threads);
                 CHECK(qkdnq::toeplitz_hash(x, s, m, {.threads = threads}) == one);
                 CHECK(qkdnq::modified_toeplitz_hash(x, t, m, {.threads = threads}) == one_modified);

@@ -31,14 +31,11 @@
 #include <qkdnq/core/error.hpp>
 #include <qkdnq/core/secure_buffer.hpp>
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <future>
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace qkdnq {
 
@@ -79,54 +76,21 @@ inline void shifted_copy(std::span<const std::uint64_t> src, unsigned shift, std
 //   a = s z, so bits [n - 1, n + m - 1) of s x are bits [64 nb, 64 nb + m) of a b;
 // and those are words nb, nb + 1, ... of a b: the word middle product of a (na words) and b.
 inline void toeplitz_product(std::span<const std::uint64_t> x, std::size_t n, std::span<const std::uint64_t> seed,
-                             std::size_t m, std::span<std::uint64_t> y) {
+                             std::size_t m, std::span<std::uint64_t> y, unsigned threads = 1) {
     const std::size_t nb = (n + 63) / 64;
     const std::size_t na = nb + (m + 63) / 64;
     secure_vector<std::uint64_t> b(nb), a(na);
     shifted_copy(x, static_cast<unsigned>(64 * nb - n), b);
     shifted_copy(seed, 1, a);
-    gf2x::middle_product(a, b, y.first(na - nb));
+    gf2x::middle_product(a, b, y.first(na - nb), threads);
     if (m % 64 != 0) y[m / 64] &= (std::uint64_t{1} << (m % 64)) - 1;  // clear bits past m
-}
-
-// Inputs shorter than this many bits per thread are hashed on one thread: below it the
-// thread start costs more than it saves.
-inline constexpr std::size_t min_bits_per_thread = std::size_t{1} << 18;
-
-// y = T x as toeplitz_product does, with the n columns cut into `threads` blocks hashed in
-// parallel and XORed: T x = XOR over blocks [c, c + w) of T_c x[c, c + w), where T_c is the
-// m x w Toeplitz matrix of the seed slice s[n - c - w, n - c + m - 1) (T[i][c + j] =
-// s[n - 1 + i - c - j] = s_c[w - 1 + i - j]). Each block is a middle product of w + m by w bits,
-// so two threads at m = n/2 each do 2/3 of the single-thread work.
-inline void toeplitz_product_parallel(const bit_vector& x, const bit_vector& seed, std::size_t m,
-                                      std::span<std::uint64_t> y, unsigned threads) {
-    const std::size_t n = x.size();
-    const std::size_t blocks = std::clamp<std::size_t>(n / min_bits_per_thread, 1, std::max(threads, 1u));
-    if (blocks == 1) {
-        toeplitz_product(x.words(), n, seed.words(), m, y);
-        return;
-    }
-    std::vector<bit_vector> partial(blocks, bit_vector(m));
-    auto block = [&](std::size_t b) {
-        const std::size_t first = n * b / blocks, width = n * (b + 1) / blocks - first;
-        const bit_vector columns = x.slice(first, width);
-        const bit_vector seed_part = seed.slice(n - first - width, width + m - 1);
-        toeplitz_product(columns.words(), width, seed_part.words(), m, partial[b].words());
-    };
-    std::vector<std::future<void>> running;
-    for (std::size_t b = 1; b < blocks; ++b) running.push_back(std::async(std::launch::async, block, b));
-    block(0);
-    for (auto& f : running) f.get();  // rethrows what a block threw
-    std::copy(partial[0].words().begin(), partial[0].words().end(), y.begin());
-    for (std::size_t b = 1; b < blocks; ++b) {
-        for (std::size_t w = 0; w < y.size(); ++w) y[w] ^= partial[b].words()[w];
-    }
 }
 
 }  // namespace detail::toeplitz
 
-// How a hash runs. `threads`: how many threads one hash may use (the calling thread and
-// threads - 1 started with std::async); inputs below 2^18 bits per thread use fewer.
+// How a hash runs. `threads`: how many threads one hash may use; the FFT engine splits each of
+// its passes into that many parts (std::thread); products below 2^18 transform elements (keys
+// below about 5 million bits at m = n/2) run on the calling thread alone.
 struct toeplitz_options {
     unsigned threads = 1;
 };
@@ -138,7 +102,7 @@ struct toeplitz_options {
     const std::size_t n = input.size();
     detail::toeplitz::check_sizes("qkdnq::toeplitz_hash", n, m, false, seed.size(), toeplitz_seed_bits(n, m), "n + m - 1");
     bit_vector out(m);
-    detail::toeplitz::toeplitz_product_parallel(input, seed, m, out.words(), options.threads);
+    detail::toeplitz::toeplitz_product(input.words(), n, seed.words(), m, out.words(), options.threads);
     return out;
 }
 
@@ -152,7 +116,7 @@ struct toeplitz_options {
     if (m < n) {
         const bit_vector tail = input.slice(m, n - m);
         bit_vector t2x(m);
-        detail::toeplitz::toeplitz_product_parallel(tail, seed, m, t2x.words(), options.threads);
+        detail::toeplitz::toeplitz_product(tail.words(), n - m, seed.words(), m, t2x.words(), options.threads);
         // A plain loop rather than bit_vector's ^=, whose AVX-512 kernel GCC 12 warns about
         // falsely (-Warray-bounds) when it inlines it here.
         for (std::size_t w = 0; w < out.word_count(); ++w) out.words()[w] ^= t2x.words()[w];

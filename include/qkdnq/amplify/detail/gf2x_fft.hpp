@@ -72,7 +72,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
-#include <optional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -1140,7 +1140,7 @@ class scratch_memory {
 public:
     scratch_memory(std::span<u64> given, std::size_t words) {
         if (given.empty()) {
-            m_own.emplace(words);
+            m_own = std::make_unique<work_buffer>(words);
             m_mem = m_own->span();
         } else {
             m_mem = given.first(words);
@@ -1154,7 +1154,7 @@ public:
     [[nodiscard]] u64* data() noexcept { return m_mem.data(); }
 
 private:
-    std::optional<work_buffer> m_own;
+    std::unique_ptr<work_buffer> m_own;  // not std::optional: GCC 12 warns falsely (maybe-uninitialized)
     std::span<u64> m_mem;
 };
 
