@@ -10,34 +10,42 @@
 // is the middle product (gf2x.hpp).
 //
 // Kernels, all with the same signature `mul_window_*(a, b, t0, out)`:
-//   mul_window_scalar    the reference: clmul64_scalar (simd/clmul.hpp) per word pair. Never removed.
-//   mul_window_pclmul    PCLMULQDQ on xmm (one 64x64 product per instruction), if __PCLMUL__.
-//   mul_window_vpclmul256  VPCLMULQDQ on ymm (two products per instruction), if __VPCLMULQDQ__
-//                        and __AVX2__ (Ice Lake, Zen 3).
-//   mul_window_vpclmul512  VPCLMULQDQ on zmm (four products per instruction), if __VPCLMULQDQ__
-//                        and __AVX512F__ (Ice Lake server and later, Zen 4/5).
-//   mul_window           the widest of these the consumer's flags enable; the scalar reference
-//                        with QKDNQ_FORCE_SCALAR (simd/arch.hpp).
+//   mul_window_scalar      the reference: clmul64_scalar (simd/clmul.hpp) per word pair. Never
+//                          removed; slow (it recomputes its residue masks per call).
+//   mul_window_portable    the same constant-time five-class method with the operand words split
+//                          once per window: the kernel of builds without PCLMULQDQ.
+//   mul_window_pclmul      PCLMULQDQ on xmm (one 64x64 product per instruction), if __PCLMUL__.
+//   mul_window_vpclmul256  VPCLMULQDQ on ymm (two per instruction), if __VPCLMULQDQ__ and __AVX2__.
+//   mul_window_vpclmul512  VPCLMULQDQ on zmm (four per instruction), if __VPCLMULQDQ__ and
+//                          __AVX512F__ (Ice Lake server and later, Zen 4/5).
+//   mul_window             the widest of these the consumer's flags enable; the portable kernel
+//                          with QKDNQ_FORCE_SCALAR (simd/arch.hpp) or without PCLMULQDQ.
 // Intrinsics: _mm_clmulepi64_si128 / _mm256_clmulepi64_epi128 / _mm512_clmulepi64_epi128 (the
 // carry-less multiply has no portable or xsimd form, which is why docs/architecture.md allows
-// intrinsics for it), plus the plain loads, 128-bit broadcasts, XORs and the one-word lane shift
-// (_mm512_alignr_epi64, _mm256_permute2x128_si256 + _mm256_alignr_epi8, _mm_shuffle_pd) they need.
+// intrinsics for it), plus the loads, 128-bit broadcasts, XORs and lane permutations the layout
+// below needs (unpack, shuffle, permute2x128 / permutex2var, alignr). AVX-512 intrinsics are
+// used in their zero-masking forms with a full mask: the plain forms trip GCC 12's
+// maybe-uninitialized warning on _mm512_undefined_epi32 (GCC bug 105593).
 //
-// Vector algorithm (output-stationary, lanes = 128-bit halves of the register, L lanes, W = 2L
-// words per register). For an output block of W words starting at w:
-//   E = (S_w, S_{w+2}, ..., S_{w+W-2})          lands on words [w, w+W)
-//   O = (S_{w+1}, S_{w+3}, ..., S_{w+W-1})      lands on words [w+1, w+W+1)
-//   block = E ^ (O shifted up one word, with the top word of the previous block's O)
-// With B = (b_{j-1}, b_j) broadcast to every lane and A = a[w-j .. w-j+W), lane k of
-// clmul(A, B, 0x10) = a_{w-j+2k} b_j and of clmul(A, B, 0x01) = a_{w-j+2k+1} b_{j-1}: both have
-// index sum w+2k, so stepping j over the odd numbers covers every b word once per lane. O is the
-// same with A loaded one word later. Operands are copied into zero-padded stack buffers so the
-// loads never leave them; the zero words only add zero products.
+// Vector algorithm (window_pass_kd2). The operands are cut into 256-bit super digits of four
+// words, alpha = (alpha0, alpha1) in 128-bit halves, and each super-digit product takes two
+// Karatsuba levels, alpha beta = P00 + Z (P00 + P11 + Pff) + Z^2 P11 (Z = x^128), with each
+// 128 x 128 product P = L + x^64 (L + H + M) + x^128 H from L = lo*lo, H = hi*hi,
+// M = (lo+hi)(lo+hi): 9 carry-less 64 x 64 products instead of 16. The Karatsuba combination is
+// linear, so it is delayed: the nine partial products are XOR-summed separately over the whole
+// sweep of an output block and combined once per block. Output-stationary: lane k of a register
+// (one 128-bit lane per 64 x 64 product) holds output super digit T + k; lane k of the a-stream
+// load for b super digit J is a super digit T - J + k, b is broadcast. Operands are copied into
+// zero-padded stack buffers (a as three streams alpha0, alpha1, alpha0 + alpha1) so no load leaves
+// them. The word t0 - 1 carries into word t0 (hi(S_{t0-1}) above); its super-digit sum is
+// computed with the lanes over consecutive b super digits instead (a quarter of a block).
 //
 // Constant time: the operands are secret key material. Loop bounds, indices and addresses
 // depend on the sizes na, nb, t0, out.size() only (public); no branch, table index or address
 // depends on a bit of a or b. PCLMULQDQ/VPCLMULQDQ run in data-independent time on the CPUs
-// that have them, and clmul64_scalar is constant time by construction (simd/clmul.hpp).
+// that have them, and the scalar kernels use only integer multiplications, shifts and masks
+// (simd/clmul.hpp). Stack copies of operand words are not wiped per call (the caller's buffers
+// hold the same secrets); gf2x.hpp wipes its heap scratch.
 #pragma once
 
 #include <qkdnq/simd/arch.hpp>
@@ -213,10 +221,6 @@ struct x128 {
     static void store_part(word* p, reg v, std::size_t) noexcept {
         _mm_storel_epi64(reinterpret_cast<__m128i*>(p), v);
     }
-    // a.lo * b.hi ^ a.hi * b.lo ^ acc
-    static reg madd(reg acc, reg a, reg b) noexcept {
-        return _mm_xor_si128(acc, _mm_xor_si128(_mm_clmulepi64_si128(a, b, 0x10), _mm_clmulepi64_si128(a, b, 0x01)));
-    }
     static reg bxor(reg x, reg y) noexcept { return _mm_xor_si128(x, y); }
     static reg clmul00(reg a, reg b) noexcept { return _mm_clmulepi64_si128(a, b, 0x00); }
     static reg clmul11(reg a, reg b) noexcept { return _mm_clmulepi64_si128(a, b, 0x11); }
@@ -230,10 +234,6 @@ struct x128 {
     static void split_halves(reg x, reg y, reg& lo, reg& hi) noexcept { lo = x, hi = y; }
     // Lanes (e0, o0, e1, o1, ...) of two registers from the lanes of e and o.
     static void interleave(reg e, reg o, reg& first, reg& second) noexcept { first = e, second = o; }
-    // (prev[1], cur[0]): the word sequence shifted up by one.
-    static reg shift_in(reg cur, reg prev) noexcept {
-        return _mm_castpd_si128(_mm_shuffle_pd(_mm_castsi128_pd(prev), _mm_castsi128_pd(cur), 1));
-    }
 };
 #endif
 
@@ -257,10 +257,6 @@ struct x256 {
         _mm256_store_si256(reinterpret_cast<__m256i*>(t), v);
         for (std::size_t i = 0; i < n; ++i) p[i] = t[i];
     }
-    static reg madd(reg acc, reg a, reg b) noexcept {
-        return _mm256_xor_si256(acc, _mm256_xor_si256(_mm256_clmulepi64_epi128(a, b, 0x10),
-                                                      _mm256_clmulepi64_epi128(a, b, 0x01)));
-    }
     static reg bxor(reg x, reg y) noexcept { return _mm256_xor_si256(x, y); }
     static reg clmul00(reg a, reg b) noexcept { return _mm256_clmulepi64_epi128(a, b, 0x00); }
     static reg clmul11(reg a, reg b) noexcept { return _mm256_clmulepi64_epi128(a, b, 0x11); }
@@ -280,11 +276,6 @@ struct x256 {
     }
     static reg xor_lanes_to_top(reg v) noexcept {
         return _mm256_permute2x128_si256(v, _mm256_xor_si256(v, reverse_lanes(v)), 0x38);  // (0, x0 ^ x1)
-    }
-    // (prev[3], cur[0], cur[1], cur[2])
-    static reg shift_in(reg cur, reg prev) noexcept {
-        const reg mid = _mm256_permute2x128_si256(prev, cur, 0x21);  // (prev[2], prev[3], cur[0], cur[1])
-        return _mm256_alignr_epi8(cur, mid, 8);
     }
 };
 #endif
@@ -306,11 +297,6 @@ struct x512 {
     }
     static void store_part(word* p, reg v, std::size_t n) noexcept {
         _mm512_mask_storeu_epi64(p, static_cast<__mmask8>((1u << n) - 1), v);
-    }
-    static reg madd(reg acc, reg a, reg b) noexcept {
-        // 0x96: three-way XOR in one VPTERNLOGQ.
-        return _mm512_ternarylogic_epi64(acc, _mm512_clmulepi64_epi128(a, b, 0x10),
-                                         _mm512_clmulepi64_epi128(a, b, 0x01), 0x96);
     }
     static reg bxor(reg x, reg y) noexcept { return _mm512_xor_si512(x, y); }
     static reg clmul00(reg a, reg b) noexcept { return _mm512_clmulepi64_epi128(a, b, 0x00); }
@@ -336,8 +322,6 @@ struct x512 {
         const reg s2 = _mm512_xor_si512(s1, _mm512_maskz_shuffle_i64x2(0xff, s1, s1, 0xb1));  // every lane: the sum
         return _mm512_maskz_mov_epi64(0xc0, s2);  // only the top lane
     }
-    // (prev[7], cur[0..6])
-    static reg shift_in(reg cur, reg prev) noexcept { return _mm512_maskz_alignr_epi64(0xff, cur, prev, 7); }
 };
 #endif
 
@@ -364,164 +348,10 @@ inline void zero_words(word* dst, std::size_t n) noexcept {
     for (std::size_t i = 0; i < n; i += V::words) V::store(dst + i, V::zero());
 }
 
-// Words [u0, u0 + n) of A * B, A = a (any length), B = b (b.size() <= window_piece_words),
-// n <= window_chunk_words, u0 possibly negative (words below 0 are zero): out[0..n) = (^)= that.
-template <class V, bool Accumulate>
-inline void window_pass(std::span<const word> a, std::span<const word> b, std::ptrdiff_t u0,
-                        word* out, std::size_t n) noexcept {
-    using reg = typename V::reg;
-    constexpr std::ptrdiff_t W = static_cast<std::ptrdiff_t>(V::words);
-    const std::ptrdiff_t na = static_cast<std::ptrdiff_t>(a.size());
-    const std::ptrdiff_t bc = static_cast<std::ptrdiff_t>(b.size());
-    const std::ptrdiff_t nr = (static_cast<std::ptrdiff_t>(n) + W - 1) / W * W;  // n rounded up to W
-
-    // b with one zero word on top: the pair for odd j is (b[j-1], b[j]).
-    alignas(64) std::array<word, window_piece_words + 2> bbuf;
-    copy_words<V>(bbuf.data(), b.data(), static_cast<std::size_t>(bc));
-    bbuf[static_cast<std::size_t>(bc)] = 0;
-
-    // a[base, base + len) with zeros outside a: every index the loads below touch.
-    const std::ptrdiff_t base = u0 - W - bc;
-    const std::ptrdiff_t len = nr + W + bc + 1;
-    alignas(64) std::array<word, window_chunk_words + window_piece_words + 3 * 8 + 2> abuf;  // len + W - 1
-    {
-        const std::ptrdiff_t lo = std::clamp<std::ptrdiff_t>(-base, 0, len);
-        const std::ptrdiff_t hi = std::clamp<std::ptrdiff_t>(na - base, lo, len);
-        zero_words<V>(abuf.data(), static_cast<std::size_t>(lo));  // may run into [lo, lo + W): copied over
-        copy_words<V>(abuf.data() + lo, a.data() + (base + lo), static_cast<std::size_t>(hi - lo));
-        zero_words<V>(abuf.data() + hi, static_cast<std::size_t>(len - hi));
-    }
-    const word* const ab = abuf.data() - base;  // ab[i] = a_i for base <= i < base + len
-
-    // The E and O registers of the block at w in one sweep over j (odd, in [1, bc]), skipping
-    // the j whose loads see only zero words of a (a range fixed by the sizes).
-    struct eo {
-        reg e, o;
-    };
-    const auto block = [&](std::ptrdiff_t w) {
-        std::ptrdiff_t j_lo = std::max<std::ptrdiff_t>(1, w - na), j_hi = std::min(bc, w + 1 + W);
-        j_lo |= 1;
-        reg e = V::zero(), o = V::zero();
-        for (std::ptrdiff_t j = j_lo; j <= j_hi; j += 2) {
-            const reg bp = V::pair(bbuf.data() + (j - 1));
-            const word* const p = ab + (w - j);
-            e = V::madd(e, V::load(p), bp);
-            o = V::madd(o, V::load(p + 1), bp);
-        }
-        return eo{e, o};
-    };
-
-    reg o_prev = u0 > 0 ? block(u0 - W).o : V::zero();  // its top word is hi(S_{u0-1})
-    for (std::ptrdiff_t w = u0; w < u0 + nr; w += W) {
-        const eo r = block(w);
-        const reg v = V::bxor(r.e, V::shift_in(r.o, o_prev));
-        o_prev = r.o;
-        word* const dst = out + (w - u0);
-        const std::size_t left = n - static_cast<std::size_t>(w - u0);
-        if (left >= V::words) {
-            V::store(dst, Accumulate ? V::bxor(V::load(dst), v) : v);
-        } else {
-            V::store_part(dst, Accumulate ? V::bxor(V::load_part(dst, left), v) : v, left);
-        }
-    }
-}
-
-// The same window by 128-bit digits with one Karatsuba level per digit product (delayed: the
-// three partial products are summed separately and combined once per output digit). With
-// alpha = a digit (lo, hi), beta = b digit, alpha beta = L + x^64 (M + L + H) + x^128 H where
-// L = lo*lo, H = hi*hi, M = (lo+hi)(lo+hi): three carry-less products instead of four.
-// Lane k of a register holds output digit T + k; with A = a'[2(T-J), 2(T-J) + W) and
-// B = (b_2J, b_2J+1) broadcast, lane k multiplies alpha_(T-J+k) by beta_J. a' = x^(64 sh) a with
-// sh = u0 mod 2, so that output words start on a digit.
-template <class V, bool Accumulate>
-inline void window_pass_kd(std::span<const word> a, std::span<const word> b, std::ptrdiff_t u0,
-                           word* out, std::size_t n) noexcept {
-    using reg = typename V::reg;
-    constexpr std::ptrdiff_t W = static_cast<std::ptrdiff_t>(V::words), L = W / 2;  // words, digits
-    const std::ptrdiff_t sh = u0 & 1, t0 = (u0 + sh) / 2;  // first output digit of a' * b
-    const std::ptrdiff_t na = static_cast<std::ptrdiff_t>(a.size()) + sh;  // words of a'
-    const std::ptrdiff_t nad = (na + 1) / 2;                              // digits of a'
-    const std::ptrdiff_t bc = static_cast<std::ptrdiff_t>(b.size()), nbd = (bc + 1) / 2;
-    const std::ptrdiff_t ndr = (static_cast<std::ptrdiff_t>(n) + W - 1) / W * L;  // output digits, whole blocks
-
-    // b and its digit folds b_2J ^ b_2J+1 (at 2J), zero-padded to whole digits.
-    // (Zero words up to 2 (nbd + L) for the prologue's whole-register loads.)
-    alignas(64) std::array<word, window_piece_words + 2 * 8 + 2> bbuf, bfold;
-    copy_words<V>(bbuf.data(), b.data(), static_cast<std::size_t>(bc));
-    zero_words<V>(bbuf.data() + bc, static_cast<std::size_t>(2 * (nbd + L) - bc));
-    zero_words<V>(bfold.data() + 2 * nbd, static_cast<std::size_t>(2 * L));
-    for (std::ptrdiff_t j = 0; j < 2 * nbd; j += 2) {
-        bfold[static_cast<std::size_t>(j)] = bfold[static_cast<std::size_t>(j + 1)] =
-            bbuf[static_cast<std::size_t>(j)] ^ bbuf[static_cast<std::size_t>(j + 1)];
-    }
-
-    // a' words [base, base + len) (zeros outside a') and their digit folds: every load below.
-    const std::ptrdiff_t base = 2 * (t0 - L - nbd + 1);
-    const std::ptrdiff_t len = 2 * (ndr + L + nbd - 1);
-    alignas(64) std::array<word, window_chunk_words + window_piece_words + 3 * 8 + 2> abuf;
-    {
-        const std::ptrdiff_t lo = std::clamp<std::ptrdiff_t>(sh - base, 0, len);
-        const std::ptrdiff_t hi = std::clamp<std::ptrdiff_t>(na - base, lo, len);
-        zero_words<V>(abuf.data(), static_cast<std::size_t>(lo));
-        copy_words<V>(abuf.data() + lo, a.data() + (base + lo - sh), static_cast<std::size_t>(hi - lo));
-        zero_words<V>(abuf.data() + hi, static_cast<std::size_t>(len - hi));
-    }
-    const word* const ab = abuf.data() - base;  // ab[i] = a'_i for base <= i < base + len
-
-    // The 256-bit digit sums of lanes T .. T+L-1, split as (low 128 bits, high 128 bits).
-    struct lh {
-        reg low, high;
-    };
-    const auto block = [&](std::ptrdiff_t t) {
-        const std::ptrdiff_t j_lo = std::max<std::ptrdiff_t>(0, t - nad + 1), j_hi = std::min(nbd - 1, t + L - 1);
-        reg l = V::zero(), h = V::zero(), m = V::zero();
-        for (std::ptrdiff_t j = j_lo; j <= j_hi; ++j) {
-            const reg bp = V::pair(bbuf.data() + 2 * j), bf = V::pair(bfold.data() + 2 * j);
-            const reg x = V::load(ab + 2 * (t - j)), xf = V::fold(x);
-            l = V::bxor(l, V::clmul00(x, bp));
-            h = V::bxor(h, V::clmul11(x, bp));
-            m = V::bxor(m, V::clmul00(xf, bf));
-        }
-        const reg mid = V::bxor(m, V::bxor(l, h));  // lo*hi + hi*lo
-        return lh{V::bxor(l, V::lo_up(mid)), V::bxor(h, V::hi_down(mid))};
-    };
-
-    // The high half of digit sum t0 - 1 lands on digit t0. One lane of a block would cost a
-    // whole block; instead the lanes take L consecutive b digits (a' digits reversed) and are
-    // XORed together at the end: 1/L of the work.
-    const auto prologue = [&](std::ptrdiff_t t) {
-        const std::ptrdiff_t j_lo = std::max<std::ptrdiff_t>(0, t - nad + 1), j_hi = std::min(nbd - 1, t);
-        reg l = V::zero(), h = V::zero(), m = V::zero();
-        for (std::ptrdiff_t j = j_lo; j <= j_hi; j += L) {
-            const reg bp = V::load(bbuf.data() + 2 * j), bf = V::load(bfold.data() + 2 * j);
-            const reg x = V::reverse_lanes(V::load(ab + 2 * (t - j - L + 1))), xf = V::fold(x);
-            l = V::bxor(l, V::clmul00(x, bp));
-            h = V::bxor(h, V::clmul11(x, bp));
-            m = V::bxor(m, V::clmul00(xf, bf));
-        }
-        const reg mid = V::bxor(m, V::bxor(l, h));
-        return V::xor_lanes_to_top(V::bxor(h, V::hi_down(mid)));
-    };
-    reg high_prev = t0 > 0 ? prologue(t0 - 1) : V::zero();  // its top lane lands on digit t0
-    for (std::ptrdiff_t t = t0; t < t0 + ndr; t += L) {
-        const lh r = block(t);
-        const reg v = V::bxor(r.low, V::shift_lane(r.high, high_prev));
-        high_prev = r.high;
-        // Word 2t of a' * b is word 2t - sh of a*b: out index 2(t - t0).
-        const std::size_t k = static_cast<std::size_t>(2 * (t - t0)), left = n - k;
-        word* const dst = out + k;
-        if (left >= V::words) {
-            V::store(dst, Accumulate ? V::bxor(V::load(dst), v) : v);
-        } else {
-            V::store_part(dst, Accumulate ? V::bxor(V::load_part(dst, left), v) : v, left);
-        }
-    }
-}
-
 // The same window by 256-bit super digits with two delayed Karatsuba levels: a super digit is
 // (alpha0, alpha1) in 128-bit halves, alpha beta = P00 + Z (Pff + P00 + P11) + Z^2 P11 with
 // Z = x^128, P00 = alpha0 beta0, P11 = alpha1 beta1, Pff = (alpha0 + alpha1)(beta0 + beta1),
-// each of those by window_pass_kd's three products: nine carry-less products per super-digit
+// each of those by three products (L, H, M above): nine carry-less products per super-digit
 // pair instead of sixteen. The nine partial sums are kept apart over the whole sweep and combined
 // once per block. a' = x^(64 sh) a is laid out as three streams (alpha0, alpha1, alpha0 + alpha1
 // of every super digit) so that lane k loads super digit T - J + k; lane k sums output super
@@ -584,7 +414,7 @@ inline void window_pass_kd2(std::span<const word> a, std::span<const word> b, st
     const word* const af = sf.data() - 2 * base;
 
     // The four 128-bit parts r0..r3 of each lane's 512-bit sum, from the nine partial sums
-    // (l, h, m of P00, P11, Pff; see window_pass_kd).
+    // (l, h, m of P00, P11, Pff): P = (l + x^64 mid, h + x^-64 mid) per lane, mid = l + h + m.
     struct parts {
         reg r0, r1, r2, r3;
     };

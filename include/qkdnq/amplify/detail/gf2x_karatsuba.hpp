@@ -47,9 +47,9 @@ struct thresholds {
 };
 [[nodiscard]] constexpr thresholds measured_thresholds(basecase_kind k) noexcept {
     switch (k) {
-        case basecase_kind::vpclmul512: return {64, 384, 64, 192};
-        case basecase_kind::vpclmul256: return {48, 192, 48, 96};
-        case basecase_kind::pclmul: return {32, 128, 32, 96};
+        case basecase_kind::vpclmul512: return {96, 384, 96, 192};
+        case basecase_kind::vpclmul256: return {64, 192, 64, 96};
+        case basecase_kind::pclmul: return {48, 128, 48, 96};
         default: return {8, 32, 8, 32};  // the portable five-class kernel
     }
 }
