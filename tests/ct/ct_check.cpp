@@ -8,6 +8,7 @@
 //
 // `qkdnq_ct_check --leaky` runs a deliberately leaky comparison instead; ctest expects that run to
 // fail, which shows the check can catch a leak in this build.
+#include <qkdnq/amplify/detail/gf2x.hpp>
 #include <qkdnq/amplify/detail/gf2x_fft.hpp>
 #include <qkdnq/amplify/toeplitz.hpp>
 #include <qkdnq/core/bit_vector.hpp>
@@ -30,7 +31,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <span>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -309,6 +312,39 @@ bool leaky_equal(const std::vector<std::uint8_t>& a, const std::vector<std::uint
 
 }  // namespace
 
+// GF(2)[x] products and middle products of secret word arrays (Toeplitz seeds and keys), at
+// sizes that reach the base case, Karatsuba, Toom-3 and both middle-product recursions of the
+// compiled kernel (thresholds in amplify/detail/gf2x_karatsuba.hpp).
+void check_gf2x() {
+    namespace gf2x = qkdnq::detail::gf2x;
+    const auto words = [](std::size_t n) {
+        std::vector<std::uint64_t> v(n);
+        qkdnq::os_random().fill(std::span(reinterpret_cast<std::uint8_t*>(v.data()), 8 * n));
+        return v;
+    };
+    const std::size_t big = 3 * gf2x::toom3_threshold + 5, mbig = 3 * gf2x::mp_toom3_threshold + 7;
+    for (const auto& [na, nb] : {std::pair<std::size_t, std::size_t>{3, 5}, {40, 33}, {big, big - 2}, {big, 19}}) {
+        auto a = words(na), b = words(nb);
+        std::vector<std::uint64_t> c(na + nb);
+        poison_all(a);
+        poison_all(b);
+        std::vector<std::uint64_t> ws(gf2x::mul_scratch_words(na, nb));
+        gf2x::mul(a, b, c, ws);  // the Karatsuba/Toom engine itself, whatever the front's FFT crossover
+        unpoison_all(c);
+        g_sink += static_cast<int>(c[0] & 1);
+    }
+    for (const auto& [na, nb] : {std::pair<std::size_t, std::size_t>{7, 4}, {2 * mbig, mbig}, {mbig + mbig / 2, mbig}}) {
+        auto a = words(na), b = words(nb);
+        std::vector<std::uint64_t> out(na - nb);
+        poison_all(a);
+        poison_all(b);
+        std::vector<std::uint64_t> ws(gf2x::middle_scratch_words(na, nb));
+        gf2x::middle(a, b, out, ws);
+        unpoison_all(out);
+        g_sink += static_cast<int>(out[0] & 1);
+    }
+}
+
 int main(int argc, char** argv) {
     if (argc > 1 && std::strcmp(argv[1], "--leaky") == 0) {
         auto a = random_bytes(32);
@@ -322,6 +358,7 @@ int main(int argc, char** argv) {
     check_ct_equal();
     check_bit_vector();
     check_clmul();
+    check_gf2x();
     check_toeplitz();
     check_hmac<qkdnq::sha256>();
     check_hmac<qkdnq::sha512>();

@@ -125,27 +125,43 @@ inline void div_x(word* p, std::size_t n) noexcept {
     if (n) p[n - 1] >>= 1;
 }
 
+// Bit i of the result: the XOR of bits 0..i of w, i.e. w * (1 + x + ... + x^63) mod x^64.
+[[nodiscard]] inline word prefix_xor(word w) noexcept {
+    w ^= w << 1;
+    w ^= w << 2;
+    w ^= w << 4;
+    w ^= w << 8;
+    w ^= w << 16;
+    w ^= w << 32;
+    return w;
+}
+
+// dst[i] = prefix_xor(src[i]) for i < n (dst may be src).
+inline void prefix_xor_words(word* dst, const word* src, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) dst[i] = prefix_xor(src[i]);
+}
+
+// After prefix_xor_words: p[i] ^= all ones where the bits below word i (and `carry`) have odd
+// parity, i.e. where the top bits of p[0..i) XOR to 1. In groups of 64 words: gather the top
+// bits into one word, prefix-XOR it, spread the result back (no serial chain through the words,
+// no branch on data).
+inline void carry_parity(word* p, std::size_t n, word carry) noexcept {
+    for (std::size_t g = 0; g < n; g += 64) {
+        const std::size_t m = std::min<std::size_t>(64, n - g);
+        word top = 0;
+        for (std::size_t j = 0; j < m; ++j) top |= (p[g + j] >> 63) << j;
+        const word below = prefix_xor(top) << 1;  // bit j: parity of the top bits of words < j
+        for (std::size_t j = 0; j < m; ++j) p[g + j] ^= carry ^ (word{0} - ((below >> j) & 1));
+        carry ^= word{0} - (prefix_xor(top) >> 63);
+    }
+}
+
 // p <- p / (1 + x) over n words, exact: q = p / (1+x) has q_i = p_0 ^ ... ^ p_i (bits), a prefix
-// XOR. Within a word, w * (1 + x + ... + x^63) mod x^64 by six shifts (all words at once); across
-// words, the parity of everything below as a mask (one XOR per word, no branch on data).
+// XOR: within words by prefix_xor, across words by carry_parity.
 // Bodrato 2007, Sec. 4: the exact divisions of the GF(2) Toom-Cook-3.
 inline void div_1_plus_x(word* p, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i) {
-        word w = p[i];
-        w ^= w << 1;
-        w ^= w << 2;
-        w ^= w << 4;
-        w ^= w << 8;
-        w ^= w << 16;
-        w ^= w << 32;
-        p[i] = w;
-    }
-    word carry = 0;  // all ones when the bits below this word have odd parity
-    for (std::size_t i = 0; i < n; ++i) {
-        const word w = p[i];
-        p[i] = w ^ carry;
-        carry ^= word{0} - (w >> 63);
-    }
+    prefix_xor_words(p, p, n);
+    carry_parity(p, n, 0);
 }
 
 }  // namespace kara_detail
@@ -426,15 +442,14 @@ inline void mp_toom3(std::span<const word> a, std::span<const word> b, std::span
     const std::span<word> rest = ws.subspan(local);
     const word* const ap = a.data();
 
-    // a/(1+x) from bit 0: the parity of a below word k-2, then prefix XORs (div_1_plus_x).
+    // a/(1+x) from bit 0: the parity of a below word k-2 as the carry, then as div_1_plus_x.
     {
         word par = 0;
         for (std::size_t j = 0; j < k - 2; ++j) par ^= ap[j];
         const std::size_t in_a = std::min(lpa, na - (k - 2));  // words of a in [k-2, 5k]
-        std::copy_n(ap + (k - 2), in_a, pa);
+        prefix_xor_words(pa, ap + (k - 2), in_a);
         std::fill(pa + in_a, pa + lpa, word{0});
-        pa[0] ^= static_cast<word>(std::popcount(par) & 1);  // carried in as a bit below
-        div_1_plus_x(pa, lpa);
+        carry_parity(pa, lpa, word{0} - static_cast<word>(std::popcount(par) & 1));
     }
     std::fill_n(bb, e, word{0});
     std::copy_n(b.data(), n, bb + e);
