@@ -21,7 +21,7 @@
 //     Sec. 3; Chen, Cheng, Kuo, Li, Yang 2017, arXiv 1708.09746, Sec. 2), recursively.
 //  3. Tiers. The transform length is N = c*T, rows of T = 2^j elements (j = 8 or 16, picked by a
 //     cost model), c rows. The top layers act on whole rows (one twiddle per row), so they run
-//     position-wise on windows of p columns gathered into a buffer of at most 512 KiB; truncation
+//     position-wise on windows of p columns gathered into a buffer of at most 2 MiB; truncation
 //     is at row granularity (pruned forward FFT; the inverse evaluates the known half on the next
 //     coset and subtracts it, as in van der Hoeven's truncated FFT, inside the window). Inside a
 //     row, the layers above 256 elements run on the row in cache, and the 8 low layers with the
@@ -41,12 +41,14 @@
 // about 16-24 XORs per element for the basis conversion.
 //
 // Memory, allocated once per call (or passed in as a workspace, see fft_workspace): two arrays of
-// about N 64-bit elements, plus per thread a window of at most 512 KiB and 32 KiB of group
-// scratch, and a 256 KiB twiddle table shared by all calls. The middle product has N ~ 2*na:
-// 32*na bytes, 4x the size of a; for a Toeplitz hash of n key bits to m bits (seed n+m-1 bits)
-// that is 4(n+m) bits, 6x the key for m = n/2, 7.6x for m = 0.9n (rows of 2^16 add at most one
-// row, 512 KiB per array). The product has N ~ 2*(na+nb): 4x the size of the result.
-//
+// about N 64-bit elements, plus per thread a window (at most 2 MiB; all windows together at most
+// half an array for rows of 2^8, an eighth for rows of 2^16) and 32 KiB of group scratch, and a
+// 256 KiB twiddle table shared by all calls. The middle product has N ~ 2*na: 32*na bytes, 4x
+// the size of a; for a Toeplitz hash of n key bits to m bits (seed n+m-1 bits) that is 4(n+m)
+// bits, 6x the key for m = n/2 and 7.6x for m = 0.9n, plus the windows and the padding to whole
+// rows. Measured (fft_middle_product_workspace, m = n/2): 7.1x the key at 10^6 bits, 7.1x at
+// 10^7, 6.2x at 10^8 (77 MB), 6.0x at 10^9. The product has N ~ 2*(na+nb): 4x its result.
+
 // Field multiplication: 2 VPCLMULQDQ per 8 elements with the reduction by shifts
 // (y^64 = y^4+y^3+y+1) when the consumer's flags enable VPCLMULQDQ and AVX-512F, PCLMULQDQ per
 // element with __PCLMUL__, else a constant-time scalar carry-less product (clmul64_scalar's
@@ -935,13 +937,21 @@ struct shape {
     [[nodiscard]] std::size_t group_size() const noexcept { return (size() + group_words - 1) / group_words * group_words; }
 };
 
-// The window (2^t + 2^(t-1) rows of p words) stays within this many bytes when p can shrink.
-inline constexpr std::size_t window_budget = std::size_t{512} << 10;
+// The number of parts each pass is split into (each with its own scratch): one below 2^18
+// transform elements, where the passes take less than the start of a thread.
+inline constexpr std::size_t parallel_threshold = std::size_t{1} << 18;
+[[nodiscard]] inline unsigned effective_threads(std::size_t n_req, unsigned threads) noexcept {
+    return n_req < parallel_threshold ? 1u : std::clamp(threads, 1u, 64u);
+}
+
+// The window (2^t + 2^(t-1) rows of p words) stays within this many bytes when p can shrink,
+// wide enough that the gathers read long runs of each row even with hundreds of rows.
+inline constexpr std::size_t window_budget = std::size_t{2} << 20;
 
 // Rows of 2^8 keep the padding below 256 elements but make the row-level transform long (many
 // rows, narrow windows); rows of 2^16 pad up to a whole row. The choice follows a cost model
 // fitted on Zen 5 (ns per element: 10 + c/220 for 2^8-rows, 10.5 + c/10 for 2^16-rows).
-[[nodiscard]] inline shape choose_shape(std::size_t n_req) noexcept {
+[[nodiscard]] inline shape choose_shape(std::size_t n_req, unsigned threads) noexcept {
     shape sh;
     const auto count = [&](unsigned j) { return std::max<std::size_t>(1, (n_req + (std::size_t{1} << j) - 1) >> j); };
     const double c8 = static_cast<double>(count(8)), c16 = static_cast<double>(count(16));
@@ -952,7 +962,10 @@ inline constexpr std::size_t window_budget = std::size_t{512} << 10;
     sh.t = static_cast<unsigned>(std::bit_width(sh.c - 1));
     sh.p = sh.row_len();
     const std::size_t rows = (std::size_t{3} << sh.t) / 2 + 1;
-    while (sh.p > 8 && rows * sh.p * sizeof(u64) > window_budget) sh.p /= 2;
+    // All windows within 1/2 of an array for rows of 2^8 (narrower windows cost time there), 1/8
+    // for rows of 2^16 (still thousands of columns).
+    const std::size_t share = std::max<std::size_t>(threads, 1) * (sh.j == group_log ? 2 : 8);
+    while (sh.p > 8 && (rows * sh.p * sizeof(u64) > window_budget || share * rows * sh.p > sh.size())) sh.p /= 2;
     return sh;
 }
 
@@ -1120,19 +1133,15 @@ inline void forward(u64* x, const shape& sh, std::size_t n_in, const u64* tw, co
 // ---------------------------------------------------------------- packing
 
 // The scratch words of a product / middle product of these sizes: two transform arrays.
-// (threads: the number of parts each pass is split into, each with its own scratch.)
-[[nodiscard]] inline unsigned thread_count(unsigned threads) noexcept { return std::clamp(threads, 1u, 64u); }
-// Below this transform size the passes take less than the start of a thread.
-inline constexpr std::size_t parallel_threshold = std::size_t{1} << 18;
 [[nodiscard]] inline std::size_t multiply_words(std::size_t na, std::size_t nb, unsigned threads) noexcept {
     if (na == 0 || nb == 0) return 0;
-    const shape sh = choose_shape(2 * (na + nb) - 1);
-    return 2 * sh.group_size() + thread_count(threads) * thread_words(sh);
+    const shape sh = choose_shape(2 * (na + nb) - 1, effective_threads(2 * (na + nb) - 1, threads));
+    return 2 * sh.group_size() + effective_threads(2 * (na + nb) - 1, threads) * thread_words(sh);
 }
 [[nodiscard]] inline std::size_t middle_product_words(std::size_t na, std::size_t nb, unsigned threads) noexcept {
     if (na <= nb || nb == 0) return 0;
-    const shape sh = choose_shape(2 * na - 1);
-    return sh.group_size() + sh.size() + thread_count(threads) * thread_words(sh);
+    const shape sh = choose_shape(2 * na - 1, effective_threads(2 * na - 1, threads));
+    return sh.group_size() + sh.size() + effective_threads(2 * na - 1, threads) * thread_words(sh);
 }
 
 // The caller's workspace, or one allocated for this call; wiped at the end either way.
@@ -1167,12 +1176,12 @@ inline void multiply_impl(std::span<const u64> a, std::span<const u64> b, std::s
         return;
     }
     const std::size_t n_a = 2 * na, n_b = 2 * nb;
-    const shape sh = choose_shape(n_a + n_b - 1);
+    const shape sh = choose_shape(n_a + n_b - 1, effective_threads(n_a + n_b - 1, threads));
     const std::size_t n = sh.size(), len = sh.row_len(), gs = sh.group_size();
     const u64* tw = twiddle_table();
     scratch_memory mem(workspace, multiply_words(na, nb, threads));
     const std::span<u64> fa(mem.data(), gs), fb(mem.data() + gs, gs);
-    const workers pool{n < parallel_threshold ? 1u : thread_count(threads), mem.data() + 2 * gs, thread_words(sh)};
+    const workers pool{effective_threads(n_a + n_b - 1, threads), mem.data() + 2 * gs, thread_words(sh)};
     // Kronecker segmentation: 32-bit chunks, zero up to the transform length.
     const auto split = [&](std::span<const u64> w, std::span<u64> f) {
         pool.run(f.size() / 2, [&](u64*, std::size_t first, std::size_t last) {
@@ -1238,12 +1247,12 @@ inline void middle_product_impl(std::span<const u64> a, std::span<const u64> b, 
     // out = F^T(a) for F(y) = x y rev(b) (Sec. 4 of the header comment), y of Ny = 2(na-nb)
     // chunks, rev(b) of Nb = 2nb chunks, the product of Ny + Nb - 1 coefficients.
     const std::size_t n_y = 2 * (na - nb), n_b = 2 * nb;
-    const shape sh = choose_shape(n_y + n_b - 1);
+    const shape sh = choose_shape(n_y + n_b - 1, effective_threads(n_y + n_b - 1, threads));
     const std::size_t n = sh.size(), len = sh.row_len();
     const u64* tw = twiddle_table();
     scratch_memory mem(workspace, middle_product_words(na, nb, threads));
     const std::span<u64> fb(mem.data(), sh.group_size()), fw(mem.data() + sh.group_size(), n);
-    const workers pool{n < parallel_threshold ? 1u : thread_count(threads), fw.data() + n, thread_words(sh)};
+    const workers pool{effective_threads(n_y + n_b - 1, threads), fw.data() + n, thread_words(sh)};
     // B = V Conv pack(rev(b)): chunk 2k, 2k+1 of rev(b) are the halves of rev64(b[nb-1-k]).
     pool.run(fb.size() / 2, [&](u64*, std::size_t first, std::size_t last) {
         for (std::size_t k = first; k < last; ++k) {
