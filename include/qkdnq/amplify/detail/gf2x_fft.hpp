@@ -904,7 +904,7 @@ public:
     work_buffer& operator=(const work_buffer&) = delete;
     ~work_buffer() {
         secure_zero(m_data, m_bytes);
-        ::operator delete(m_data, m_bytes, std::align_val_t{m_align});
+        ::operator delete(m_data, std::align_val_t{m_align});  // unsized: clang 14 needs -fsized-deallocation for the sized form
     }
 
     [[nodiscard]] u64* data() noexcept { return m_data; }
