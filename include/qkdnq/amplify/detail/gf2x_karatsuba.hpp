@@ -489,7 +489,7 @@ inline void mp_toom3(std::span<const word> a, std::span<const word> b, std::span
     {
         const word *const a2 = ap + 2 * k, *const a3 = ap + 3 * k;
         for (std::size_t i = 0; i < 2 * k; ++i) {
-            const word u2 = a2[i], v2 = a2[i - 1], u3 = a3[i], v3 = a3[i - 1];  // a2[-1] is a word of a
+            const word u2 = a2[i], v2 = (a2 - 1)[i], u3 = a3[i], v3 = (a3 - 1)[i];  // a2[-1] is a word of a
             sw[i] = ap[i] ^ u2 ^ (u2 << 1) ^ (v2 >> 63) ^ (u2 << 2) ^ (v2 >> 62) ^ (u3 << 1) ^ (v3 >> 63) ^
                     (u3 << 2) ^ (v3 >> 62);
         }
