@@ -9,6 +9,8 @@
 // `qkdnq_ct_check --leaky` runs a deliberately leaky comparison instead; ctest expects that run to
 // fail, which shows the check can catch a leak in this build.
 #include <qkdnq/amplify/detail/gf2x.hpp>
+#include <qkdnq/amplify/detail/gf2x_fft.hpp>
+#include <qkdnq/amplify/toeplitz.hpp>
 #include <qkdnq/core/bit_vector.hpp>
 #include <qkdnq/core/ct.hpp>
 #include <qkdnq/core/random.hpp>
@@ -22,6 +24,7 @@
 #include <qkdnq/hash/shake_x4.hpp>
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
+#include <qkdnq/simd/clmul.hpp>
 
 #include <array>
 #include <cstdint>
@@ -29,6 +32,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <span>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -88,6 +92,41 @@ void check_bit_vector() {
     unpoison(part.words().data(), part.words().size_bytes());
     unpoison(key.words().data(), key.words().size_bytes());
     g_sink += static_cast<int>(part.words()[0] & 1) + static_cast<int>(key.words()[0] & 1);
+}
+
+// Carry-less products of secret words, the scalar reference and the one clmul64 uses here.
+void check_clmul() {
+    qkdnq::os_random rng;
+    for (int round = 0; round < 8; ++round) {
+        std::uint64_t a = qkdnq::random_u64(rng), b = qkdnq::random_u64(rng);
+        poison(&a, sizeof a);
+        poison(&b, sizeof b);
+        auto p = qkdnq::simd::clmul64_scalar(a, b);
+        auto q = qkdnq::simd::clmul64(a, b);
+        unpoison(&p, sizeof p);
+        unpoison(&q, sizeof q);
+        g_sink += static_cast<int>((p.lo ^ q.hi) & 1);
+    }
+}
+
+// Toeplitz hashing of a secret key with a secret seed (the seed may also be drawn from shared
+// key), at sizes that take each product algorithm of amplify/detail/gf2x.hpp.
+void check_toeplitz() {
+    qkdnq::os_random rng;
+    for (const std::size_t n : {std::size_t{100}, std::size_t{5000}, std::size_t{70000}}) {
+        const std::size_t m = n / 2 + 1;
+        auto key = qkdnq::bit_vector::random(n, rng);
+        auto seed = qkdnq::bit_vector::random(qkdnq::toeplitz_seed_bits(n, m), rng);
+        auto seed2 = qkdnq::bit_vector::random(qkdnq::modified_toeplitz_seed_bits(n, m), rng);
+        poison(key.words().data(), key.words().size_bytes());
+        poison(seed.words().data(), seed.words().size_bytes());
+        poison(seed2.words().data(), seed2.words().size_bytes());
+        auto out = qkdnq::toeplitz_hash(key, seed, m);
+        auto out2 = qkdnq::modified_toeplitz_hash(key, seed2, m);
+        unpoison(out.words().data(), out.words().size_bytes());
+        unpoison(out2.words().data(), out2.words().size_bytes());
+        g_sink += static_cast<int>((out.words()[0] ^ out2.words()[0]) & 1);
+    }
 }
 
 // HMAC with a secret key over a secret message; the tag is secret until unpoisoned, and
@@ -242,6 +281,27 @@ void check_ml_dsa() {
     g_sink += Dsa::verify_mu(pk, mu, sig) ? 1 : 0;
 }
 
+// The additive-FFT product and middle product of GF(2)[x] (Toeplitz hashing of huge keys) on
+// secret operands: rows of 2^8 elements, and (`large`) rows of 2^16 elements on two threads.
+template <class Kernel>
+void check_gf2x_fft(bool large) {
+    for (const auto& [na, nb, threads] : {std::tuple<std::size_t, std::size_t, unsigned>{3000, 2000, 1},
+                                          {131072, 500, 2}}) {
+        if (na > 3000 && !large) continue;
+        std::vector<std::uint64_t> a(na), b(nb), c(na + nb), m(na - nb);
+        const auto bytes = random_bytes(8 * (na + nb));
+        std::memcpy(a.data(), bytes.data(), 8 * na);
+        std::memcpy(b.data(), bytes.data() + 8 * na, 8 * nb);
+        poison_all(a);
+        poison_all(b);
+        qkdnq::detail::gf2x::fft_middle_product<Kernel>(a, b, m, threads);
+        if (na < 10000) qkdnq::detail::gf2x::fft_multiply<Kernel>(a, b, c, threads);
+        unpoison_all(m);
+        unpoison_all(c);
+        g_sink += static_cast<int>((m[0] ^ c[nb]) & 1);
+    }
+}
+
 // A deliberately leaky comparison (early exit on the first difference).
 bool leaky_equal(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b) {
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -268,7 +328,8 @@ void check_gf2x() {
         std::vector<std::uint64_t> c(na + nb);
         poison_all(a);
         poison_all(b);
-        gf2x::multiply(a, b, c);
+        std::vector<std::uint64_t> ws(gf2x::mul_scratch_words(na, nb));
+        gf2x::mul(a, b, c, ws);  // the Karatsuba/Toom engine itself, whatever the front's FFT crossover
         unpoison_all(c);
         g_sink += static_cast<int>(c[0] & 1);
     }
@@ -277,7 +338,8 @@ void check_gf2x() {
         std::vector<std::uint64_t> out(na - nb);
         poison_all(a);
         poison_all(b);
-        gf2x::middle_product(a, b, out);
+        std::vector<std::uint64_t> ws(gf2x::middle_scratch_words(na, nb));
+        gf2x::middle(a, b, out, ws);
         unpoison_all(out);
         g_sink += static_cast<int>(out[0] & 1);
     }
@@ -295,7 +357,9 @@ int main(int argc, char** argv) {
     }
     check_ct_equal();
     check_bit_vector();
+    check_clmul();
     check_gf2x();
+    check_toeplitz();
     check_hmac<qkdnq::sha256>();
     check_hmac<qkdnq::sha512>();
     check_hmac<qkdnq::sha3_256>();
@@ -319,6 +383,8 @@ int main(int argc, char** argv) {
     check_ml_dsa<qkdnq::ml_dsa_params<4, 4, dsa_scalar_kernels>>();
     check_ml_dsa<qkdnq::ml_dsa_params<6, 5, dsa_scalar_kernels>>();
     check_ml_dsa<qkdnq::ml_dsa_params<8, 7, dsa_scalar_kernels>>();
+    check_gf2x_fft<qkdnq::detail::gf2x::fft::kernel_native>(true);
+    check_gf2x_fft<qkdnq::detail::gf2x::fft::kernel_scalar>(false);
     std::printf("constant-time checks ran, ML-KEM kernels %s and scalar, ML-DSA kernels %s and scalar (sink %d)\n",
                 qkdnq::detail::ml_kem::default_backend::name, qkdnq::detail::ml_dsa::default_backend::name, g_sink & 1);
     return 0;
