@@ -1,4 +1,7 @@
-// GF(2)[x] engine (amplify/detail/gf2x*.hpp): base-case kernels, products and middle products.
+// The Karatsuba/Toom GF(2)[x] engine (amplify/detail/gf2x_basecase.hpp, gf2x_karatsuba.hpp):
+// base-case kernels, products and middle products, called directly (mul / middle with scratch
+// made outside the loop), so the figures are this engine's at every size, also where the front
+// (gf2x.hpp) hands the work to the FFT engine; BM_gf2x_front_middle_toeplitz is the front.
 //
 //     bench_amplify_gf2x --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 //
@@ -77,9 +80,9 @@ const bool basecase_registered = [] {
 void BM_gf2x_mul(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));
     const words a = random_words(n, 3), b = random_words(n, 4);
-    words c(2 * n);
+    words c(2 * n), ws(gf2x::mul_scratch_words(n, n));
     for (auto _ : state) {
-        gf2x::multiply(a, b, c);
+        gf2x::mul(a, b, c, ws);
         benchmark::DoNotOptimize(c.data());
         benchmark::ClobberMemory();
     }
@@ -92,9 +95,9 @@ BENCHMARK(BM_gf2x_mul)->RangeMultiplier(2)->Range(1 << 6, 1 << 21)->Unit(benchma
 void BM_gf2x_middle(benchmark::State& state) {
     const auto nb = static_cast<std::size_t>(state.range(0)), na = nb + nb / 2;
     const words a = random_words(na, 5), b = random_words(nb, 6);
-    words out(na - nb);
+    words out(na - nb), ws(gf2x::middle_scratch_words(na, nb));
     for (auto _ : state) {
-        gf2x::middle_product(a, b, out);
+        gf2x::middle(a, b, out, ws);
         benchmark::DoNotOptimize(out.data());
         benchmark::ClobberMemory();
     }
@@ -108,9 +111,9 @@ BENCHMARK(BM_gf2x_middle)->RangeMultiplier(2)->Range(1 << 6, 1 << 21)->Unit(benc
 void BM_gf2x_middle_via_mul(benchmark::State& state) {
     const auto nb = static_cast<std::size_t>(state.range(0)), na = nb + nb / 2;
     const words a = random_words(na, 5), b = random_words(nb, 6);
-    words c(na + nb);
+    words c(na + nb), ws(gf2x::mul_scratch_words(na, nb));
     for (auto _ : state) {
-        gf2x::multiply(a, b, c);
+        gf2x::mul(a, b, c, ws);
         benchmark::DoNotOptimize(c.data());
         benchmark::ClobberMemory();
     }
@@ -119,23 +122,36 @@ void BM_gf2x_middle_via_mul(benchmark::State& state) {
 BENCHMARK(BM_gf2x_middle_via_mul)->RangeMultiplier(4)->Range(1 << 6, 1 << 18)->Unit(benchmark::kMicrosecond);
 
 // ---------------------------------------------------------------- Toeplitz shapes in bits
-// n key bits, m = n/2 output bits: nb = ceil(n/64), na = ceil((n + m - 1)/64) ... as words of
-// the m x n Toeplitz product (the bit-level alignment is toeplitz.hpp's business; the word
-// shapes are these). Arg = n; `bits/s` = n per second.
-void BM_gf2x_middle_toeplitz(benchmark::State& state) {
+// n key bits, m = n/2 output bits: nb = ceil(n/64), m/64 output words, na = nb + m/64 (the word
+// shapes of the m x n Toeplitz product; the bit alignment is toeplitz.hpp's). Arg = n;
+// `bits/s` = n per second.
+template <bool Front>
+void bench_middle_toeplitz(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0)), m = n / 2;
     const std::size_t nb = (n + 63) / 64, mw = (m + 63) / 64, na = nb + mw;
     const words a = random_words(na, 7), b = random_words(nb, 8);
-    words out(mw);
+    words out(mw), ws(Front ? 0 : gf2x::middle_scratch_words(na, nb));
     for (auto _ : state) {
-        gf2x::middle_product(a, b, out);
+        if constexpr (Front) {
+            gf2x::middle_product(a, b, out);
+        } else {
+            gf2x::middle(a, b, out, ws);
+        }
         benchmark::DoNotOptimize(out.data());
         benchmark::ClobberMemory();
     }
     set_bits(state, n);
     state.SetLabel(gf2x::basecase_name(gf2x::basecase_best));
 }
-BENCHMARK(BM_gf2x_middle_toeplitz)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Arg(10'000'000)->Arg(100'000'000)
-    ->Unit(benchmark::kMicrosecond);
+
+void toeplitz_sizes(benchmark::internal::Benchmark* b) {
+    b->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Arg(10'000'000)->Arg(100'000'000)->Unit(benchmark::kMicrosecond);
+}
+
+const bool toeplitz_registered = [] {
+    benchmark::RegisterBenchmark("BM_gf2x_middle_toeplitz", bench_middle_toeplitz<false>)->Apply(toeplitz_sizes);
+    benchmark::RegisterBenchmark("BM_gf2x_front_middle_toeplitz", bench_middle_toeplitz<true>)->Apply(toeplitz_sizes);
+    return true;
+}();
 
 }  // namespace

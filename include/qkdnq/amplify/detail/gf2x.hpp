@@ -12,7 +12,8 @@
 //
 // Engines by size (all chosen from public sizes):
 //   - small: schoolbook windows (gf2x_basecase.hpp; VPCLMULQDQ / PCLMULQDQ / scalar reference);
-//   - medium: Karatsuba and Toom-Cook-3, and the Karatsuba middle product (gf2x_karatsuba.hpp);
+//   - medium: Karatsuba and Toom-Cook-3, and the Karatsuba and Toom-3 middle products
+//     (gf2x_karatsuba.hpp);
 //   - huge: the additive FFT over GF(2^64) (gf2x_fft.hpp), above the crossovers of use_fft_*.
 // Scratch memory is allocated once per call (mul_scratch_words / middle_scratch_words, O(n)) and
 // wiped before it is freed: it holds sums of operand words.

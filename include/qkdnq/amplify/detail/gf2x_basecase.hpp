@@ -365,7 +365,7 @@ inline void window_pass_kd2(std::span<const word> a, std::span<const word> b, st
     const std::ptrdiff_t sh = (4 - (u0 & 3)) & 3, t0 = (u0 + sh) / 4;  // first output super digit
     const std::ptrdiff_t na = static_cast<std::ptrdiff_t>(a.size()) + sh, nad = (na + 3) / 4;
     const std::ptrdiff_t bc = static_cast<std::ptrdiff_t>(b.size()), nbd = (bc + 3) / 4;
-    const std::ptrdiff_t nblk = (static_cast<std::ptrdiff_t>(n) + BW - 1) / BW;  // blocks of L super digits
+    const std::ptrdiff_t nblk = (static_cast<std::ptrdiff_t>(n) + BW - 1) / BW;  // blocks of L super digits (bound)
 
     // Per b super digit J, six pairs in six streams (two words per J each): beta0, beta1,
     // betaf = beta0 + beta1 and their folds lo + hi (in both words); zero up to J = nbd + L.
@@ -457,16 +457,20 @@ inline void window_pass_kd2(std::span<const word> a, std::span<const word> b, st
         return sweep(std::max<std::ptrdiff_t>(0, t - nad + 1), std::min(nbd - 1, t + L - 1), 1,
                      [t](std::ptrdiff_t j) { return 2 * (t - j); }, [](const word* p) { return V::pair(p); }, false);
     };
-    // Parts r2, r3 of super-digit sum t0 - 1 (they land on units 2 t0, 2 t0 + 1): lanes take L
-    // consecutive b super digits against reversed a' super digits, XORed together at the end.
-    const auto prologue = [&](std::ptrdiff_t t) {
+    // The whole sum of one output super digit t, with the lanes over L consecutive b super digits
+    // (against reversed a' super digits) XORed together at the end: 1/L of a block. Each part's
+    // sum is in the top lane. Used for the carry-in digit t0 - 1 (its r2, r3 land on units 2 t0,
+    // 2 t0 + 1) and for the last super digits of a window that do not fill a block.
+    const auto digit_sum = [&](std::ptrdiff_t t) {
         const parts p = sweep(std::max<std::ptrdiff_t>(0, t - nad + 1), std::min(nbd - 1, t), L,
                               [=](std::ptrdiff_t j) { return 2 * (t - j - L + 1); },
                               [](const word* q) { return V::load(q); }, true);
-        return parts{V::zero(), V::zero(), V::xor_lanes_to_top(p.r2), V::xor_lanes_to_top(p.r3)};
+        return parts{V::xor_lanes_to_top(p.r0), V::xor_lanes_to_top(p.r1), V::xor_lanes_to_top(p.r2),
+                     V::xor_lanes_to_top(p.r3)};
     };
 
-    parts prev = t0 > 0 ? prologue(t0 - 1) : parts{V::zero(), V::zero(), V::zero(), V::zero()};
+    parts prev = parts{V::zero(), V::zero(), V::zero(), V::zero()};
+    if (t0 > 0) prev = digit_sum(t0 - 1);
     // out[k] is word 4 t0 + k of a' * b (word u0 + k of a*b): block q starts at out[q BW].
     const auto put = [&](std::ptrdiff_t k, reg v) {
         if (k >= static_cast<std::ptrdiff_t>(n)) return;
@@ -478,7 +482,8 @@ inline void window_pass_kd2(std::span<const word> a, std::span<const word> b, st
             V::store_part(dst, Accumulate ? V::bxor(V::load_part(dst, left), v) : v, left);
         }
     };
-    for (std::ptrdiff_t q = 0; q < nblk; ++q) {
+    const std::ptrdiff_t nsd = (static_cast<std::ptrdiff_t>(n) + 3) / 4, nfull = nsd / L;  // output super digits
+    for (std::ptrdiff_t q = 0; q < nfull; ++q) {
         const parts r = block(t0 + q * L);
         const reg e = V::bxor(r.r0, V::shift_lane(r.r2, prev.r2)), o = V::bxor(r.r1, V::shift_lane(r.r3, prev.r3));
         prev = r;
@@ -486,6 +491,20 @@ inline void window_pass_kd2(std::span<const word> a, std::span<const word> b, st
         V::interleave(e, o, first, second);
         put(q * BW, first);
         put(q * BW + W, second);
+    }
+    for (std::ptrdiff_t sd = nfull * L; sd < nsd; ++sd) {  // fewer than L super digits left
+        const parts r = digit_sum(t0 + sd);
+        alignas(64) word r0[8], r1[8], c2[8], c3[8];  // the top lane of each: words W-2, W-1
+        V::store(r0, r.r0), V::store(r1, r.r1), V::store(c2, prev.r2), V::store(c3, prev.r3);
+        const word w4[4] = {r0[W - 2] ^ c2[W - 2], r0[W - 1] ^ c2[W - 1], r1[W - 2] ^ c3[W - 2], r1[W - 1] ^ c3[W - 1]};
+        for (std::ptrdiff_t i = 0; i < 4 && 4 * sd + i < static_cast<std::ptrdiff_t>(n); ++i) {
+            if constexpr (Accumulate) {
+                out[4 * sd + i] ^= w4[i];
+            } else {
+                out[4 * sd + i] = w4[i];
+            }
+        }
+        prev = r;
     }
 }
 

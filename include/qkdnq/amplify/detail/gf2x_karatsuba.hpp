@@ -1,6 +1,6 @@
 // Sub-quadratic GF(2)[x] multiplication of word arrays (the representation of
-// gf2x_basecase.hpp): Karatsuba, Toom-Cook-3 over GF(2) after Bodrato, and the Karatsuba middle
-// product after Hanrot, Quercia and Zimmermann.
+// gf2x_basecase.hpp): Karatsuba, Toom-Cook-3 over GF(2) after Bodrato, the Karatsuba middle
+// product after Hanrot, Quercia and Zimmermann, and its Toom-3 counterpart (the transposed TC3).
 //
 //   mul(a, b, c, scratch)      c = a*b for any sizes (c.size() == a.size() + b.size())
 //   middle(a, b, out, scratch) out[k] = word nb + k of a*b, a.size() == b.size() + out.size()
@@ -13,12 +13,14 @@
 //   - below toom3_threshold: Karatsuba, a = a0 + X^h a1, b = b0 + X^h b1,
 //     a*b = a0b0 + X^h ((a0+a1)(b0+b1) + a0b0 + a1b1) + X^2h a1b1.
 //   - above: Toom-Cook-3 with Bodrato's points 0, 1, x, x+1, infinity (see mul_toom3).
-//   - middle products: Karatsuba MP (mp_kara) down to mp_threshold, then the base-case window.
+//   - middle products: unbalanced shapes are cut into balanced ones (b in pieces of m words, or
+//     the output in blocks of nb words); balanced ones take the Toom-3 MP (mp_toom3) from
+//     mp_toom3_threshold, the Karatsuba MP (mp_kara) down to mp_threshold, then the base-case
+//     window. A balanced (2n x n) -> n middle product costs about one n x n product.
 // Scratch comes from the caller; nothing is allocated inside the recursion. Each function
 // checks that its scratch is long enough and throws qkdnq::invalid_argument if not (a bug).
 //
-// Thresholds (words), measured on the development VM (AMD EPYC Zen 5, gcc 12.2, -O3); see
-// docs/performance.md and bench/amplify/bench_gf2x.cpp. They depend on which base case is compiled.
+// Thresholds (words): `measured_thresholds` below, per compiled base case; see docs/performance.md.
 //
 // Constant time: every branch, loop bound and address depends on the operand sizes only; the
 // additions are XORs, the exact divisions by x and x+1 are shifts and prefix XORs over whole
@@ -47,9 +49,9 @@ struct thresholds {
 };
 [[nodiscard]] constexpr thresholds measured_thresholds(basecase_kind k) noexcept {
     switch (k) {
-        case basecase_kind::vpclmul512: return {96, 384, 96, 192};
-        case basecase_kind::vpclmul256: return {64, 192, 64, 96};
-        case basecase_kind::pclmul: return {48, 128, 48, 96};
+        case basecase_kind::vpclmul512: return {64, 384, 96, 192};
+        case basecase_kind::vpclmul256: return {64, 192, 64, 192};
+        case basecase_kind::pclmul: return {48, 128, 64, 96};
         default: return {8, 32, 8, 32};  // the portable five-class kernel
     }
 }
