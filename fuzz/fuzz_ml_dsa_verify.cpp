@@ -1,4 +1,5 @@
-// ML-DSA-44/65/87 verification and decoding on arbitrary bytes (FIPS 204 Alg. 3, 8, 21-25).
+// ML-DSA-44/65/87 verification and decoding on arbitrary bytes (FIPS 204 Alg. 3, 8, 21-25):
+// public keys, signatures and private keys.
 //
 // Input: byte 0 selects the parameter set (mod 3); byte 1 is a mode.
 //   mode bit 0 clear: arbitrary material. pk, then sig (each its fixed size, zero-padded when
@@ -8,6 +9,10 @@
 //     when the hint encoding is malformed (then verify is false); public_key::from_bytes keeps
 //     the bytes; a pk or sig one byte short throws invalid_argument in the span API, and the
 //     typed verify answers false for signature bytes of a wrong length.
+//   mode bit 1 set (and bit 0 clear): private-key decoding. sk (its fixed size, zero-padded), then
+//     the message. Checked: private_key::from_bytes succeeds exactly when check_private_key does,
+//     keeps the bytes, and else says malformed_message; a key it accepts signs without crashing
+//     and its signature is well-formed (signature::from_bytes accepts it); one byte short throws.
 //   mode bit 0 set: an honest key from a 32-byte seed taken from the input signs the message
 //     (deterministically, context from the input); the signature verifies, and after flipping
 //     one input-chosen bit of the signature, message or context it does not.
@@ -65,6 +70,31 @@ void arbitrary(fuzz_reader& in) {
 }
 
 template <class P>
+void private_key_decoding(fuzz_reader& in) {
+    const auto sk = fixed(in, P::sk_size);
+    const auto message = in.rest();
+    const bool in_range = P::check_private_key(typename P::sk_view(sk.data(), P::sk_size));
+    const auto typed = P::private_key::from_bytes(sk);
+    fuzz_check(typed.ok() == in_range, "private_key::from_bytes accepts exactly the keys check_private_key accepts");
+    fuzz_check(fuzz_throws<qkdnq::invalid_argument>([&] { (void)P::private_key::from_bytes(qkdnq::bytes_view(sk.data(), P::sk_size - 1)); }),
+               "a short private key throws");
+    if (!typed.ok()) {
+        fuzz_check(typed.error() == qkdnq::status::malformed_message, "an out-of-range s1/s2 is malformed_message");
+        return;
+    }
+    fuzz_check(std::equal(sk.begin(), sk.end(), typed->bytes().begin()), "private_key::from_bytes keeps the bytes");
+    // Any in-range key signs (t0 and K arbitrary): the signing loop ends with a well-formed
+    // signature, or, for keys no keygen makes, with qkdnq::error after 65535 / l attempts.
+    try {
+        const auto sig = P::sign_deterministic(*typed, message, {});
+        fuzz_check(P::signature::from_bytes(sig.bytes()).ok(), "a signature from an accepted key is well-formed");
+    } catch (const qkdnq::invalid_argument&) {
+        fuzz_check(false, "signing with an accepted key is not a programmer error");
+    } catch (const qkdnq::error&) {
+    }
+}
+
+template <class P>
 void honest(fuzz_reader& in) {
     std::array<std::uint8_t, 32> xi{};
     const auto seed = in.bytes(32);
@@ -102,6 +132,8 @@ template <class P>
 void run(fuzz_reader& in, std::uint8_t mode) {
     if (mode & 1u) {
         honest<P>(in);
+    } else if (mode & 2u) {
+        private_key_decoding<P>(in);
     } else {
         arbitrary<P>(in);
     }

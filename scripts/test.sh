@@ -7,7 +7,7 @@
 #   scalar                the same tests on the portable build with QKDNQ_FORCE_SCALAR
 #   asan-ubsan            the same tests under AddressSanitizer and UndefinedBehaviorSanitizer
 #                         (without the 1 GiB long-message cases, which the other builds run)
-#   ct-valgrind           constant-time check under valgrind memcheck, -march=x86-64-v3
+#   ct-valgrind           constant-time check under valgrind memcheck, -march=x86-64-v3 -mpclmul
 #   ct-valgrind-portable  the same on the portable build
 #   fuzz                  libFuzzer: corpus replay and a bounded run of every target (clang only)
 #

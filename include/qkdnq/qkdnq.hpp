@@ -5,6 +5,7 @@
 
 #include <qkdnq/simd/arch.hpp>
 #include <qkdnq/simd/gf2_words.hpp>
+#include <qkdnq/simd/clmul.hpp>
 
 #include <qkdnq/core/bit_vector.hpp>
 #include <qkdnq/core/bytes.hpp>
@@ -25,6 +26,9 @@
 #include <qkdnq/hash/shake.hpp>
 #include <qkdnq/hash/shake_x4.hpp>
 #include <qkdnq/hash/shake_drbg.hpp>
+
+#include <qkdnq/amplify/finite_key.hpp>
+#include <qkdnq/amplify/toeplitz.hpp>
 
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>

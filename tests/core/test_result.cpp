@@ -33,7 +33,7 @@ TEST_CASE("a failed result cannot be made from status::ok", "[core][result]") {
 TEST_CASE("every status has a name", "[core][result]") {
     using qkdnq::status;
     for (status s : {status::ok, status::verification_failed, status::not_enough_key, status::did_not_converge,
-                     status::malformed_message, status::unknown_key_id}) {
+                     status::malformed_message, status::unknown_key_id, status::no_secret_key}) {
         CHECK(qkdnq::to_string(s) != "unknown status");
     }
 }

@@ -8,7 +8,9 @@
 //
 // `qkdnq_ct_check --leaky` runs a deliberately leaky comparison instead; ctest expects that run to
 // fail, which shows the check can catch a leak in this build.
+#include <qkdnq/amplify/detail/gf2x.hpp>
 #include <qkdnq/amplify/detail/gf2x_fft.hpp>
+#include <qkdnq/amplify/toeplitz.hpp>
 #include <qkdnq/core/bit_vector.hpp>
 #include <qkdnq/core/ct.hpp>
 #include <qkdnq/core/random.hpp>
@@ -22,13 +24,16 @@
 #include <qkdnq/hash/shake_x4.hpp>
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
+#include <qkdnq/simd/clmul.hpp>
 
 #include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <span>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -87,6 +92,41 @@ void check_bit_vector() {
     unpoison(part.words().data(), part.words().size_bytes());
     unpoison(key.words().data(), key.words().size_bytes());
     g_sink += static_cast<int>(part.words()[0] & 1) + static_cast<int>(key.words()[0] & 1);
+}
+
+// Carry-less products of secret words, the scalar reference and the one clmul64 uses here.
+void check_clmul() {
+    qkdnq::os_random rng;
+    for (int round = 0; round < 8; ++round) {
+        std::uint64_t a = qkdnq::random_u64(rng), b = qkdnq::random_u64(rng);
+        poison(&a, sizeof a);
+        poison(&b, sizeof b);
+        auto p = qkdnq::simd::clmul64_scalar(a, b);
+        auto q = qkdnq::simd::clmul64(a, b);
+        unpoison(&p, sizeof p);
+        unpoison(&q, sizeof q);
+        g_sink += static_cast<int>((p.lo ^ q.hi) & 1);
+    }
+}
+
+// Toeplitz hashing of a secret key with a secret seed (the seed may also be drawn from shared
+// key), at sizes that take each product algorithm of amplify/detail/gf2x.hpp.
+void check_toeplitz() {
+    qkdnq::os_random rng;
+    for (const std::size_t n : {std::size_t{100}, std::size_t{5000}, std::size_t{70000}}) {
+        const std::size_t m = n / 2 + 1;
+        auto key = qkdnq::bit_vector::random(n, rng);
+        auto seed = qkdnq::bit_vector::random(qkdnq::toeplitz_seed_bits(n, m), rng);
+        auto seed2 = qkdnq::bit_vector::random(qkdnq::modified_toeplitz_seed_bits(n, m), rng);
+        poison(key.words().data(), key.words().size_bytes());
+        poison(seed.words().data(), seed.words().size_bytes());
+        poison(seed2.words().data(), seed2.words().size_bytes());
+        auto out = qkdnq::toeplitz_hash(key, seed, m);
+        auto out2 = qkdnq::modified_toeplitz_hash(key, seed2, m);
+        unpoison(out.words().data(), out.words().size_bytes());
+        unpoison(out2.words().data(), out2.words().size_bytes());
+        g_sink += static_cast<int>((out.words()[0] ^ out2.words()[0]) & 1);
+    }
 }
 
 // HMAC with a secret key over a secret message; the tag is secret until unpoisoned, and
@@ -272,6 +312,39 @@ bool leaky_equal(const std::vector<std::uint8_t>& a, const std::vector<std::uint
 
 }  // namespace
 
+// GF(2)[x] products and middle products of secret word arrays (Toeplitz seeds and keys), at
+// sizes that reach the base case, Karatsuba, Toom-3 and both middle-product recursions of the
+// compiled kernel (thresholds in amplify/detail/gf2x_karatsuba.hpp).
+void check_gf2x() {
+    namespace gf2x = qkdnq::detail::gf2x;
+    const auto words = [](std::size_t n) {
+        std::vector<std::uint64_t> v(n);
+        qkdnq::os_random().fill(std::span(reinterpret_cast<std::uint8_t*>(v.data()), 8 * n));
+        return v;
+    };
+    const std::size_t big = 3 * gf2x::toom3_threshold + 5, mbig = 3 * gf2x::mp_toom3_threshold + 7;
+    for (const auto& [na, nb] : {std::pair<std::size_t, std::size_t>{3, 5}, {40, 33}, {big, big - 2}, {big, 19}}) {
+        auto a = words(na), b = words(nb);
+        std::vector<std::uint64_t> c(na + nb);
+        poison_all(a);
+        poison_all(b);
+        std::vector<std::uint64_t> ws(gf2x::mul_scratch_words(na, nb));
+        gf2x::mul(a, b, c, ws);  // the Karatsuba/Toom engine itself, whatever the front's FFT crossover
+        unpoison_all(c);
+        g_sink += static_cast<int>(c[0] & 1);
+    }
+    for (const auto& [na, nb] : {std::pair<std::size_t, std::size_t>{7, 4}, {2 * mbig, mbig}, {mbig + mbig / 2, mbig}}) {
+        auto a = words(na), b = words(nb);
+        std::vector<std::uint64_t> out(na - nb);
+        poison_all(a);
+        poison_all(b);
+        std::vector<std::uint64_t> ws(gf2x::middle_scratch_words(na, nb));
+        gf2x::middle(a, b, out, ws);
+        unpoison_all(out);
+        g_sink += static_cast<int>(out[0] & 1);
+    }
+}
+
 int main(int argc, char** argv) {
     if (argc > 1 && std::strcmp(argv[1], "--leaky") == 0) {
         auto a = random_bytes(32);
@@ -284,6 +357,9 @@ int main(int argc, char** argv) {
     }
     check_ct_equal();
     check_bit_vector();
+    check_clmul();
+    check_gf2x();
+    check_toeplitz();
     check_hmac<qkdnq::sha256>();
     check_hmac<qkdnq::sha512>();
     check_hmac<qkdnq::sha3_256>();

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/ml_dsa_pre_hash.hpp"
 #include "support/vec_file.hpp"
 
 #include <array>
@@ -18,6 +19,7 @@
 
 namespace {
 
+using qkdnq::test::ml_dsa_pre_hash_of;
 using qkdnq::test::vec_record;
 using bytes = std::vector<std::uint8_t>;
 
@@ -31,20 +33,6 @@ std::vector<const vec_record*> section(const std::string& name) { return qkdnq::
 template <class P>
 std::string set_name() {
     return "ML-DSA-" + std::to_string(P::k == 4 ? 44 : P::k == 6 ? 65 : 87);
-}
-
-qkdnq::ml_dsa_pre_hash pre_hash_of(const std::string& name) {
-    static const std::map<std::string, qkdnq::ml_dsa_pre_hash> names = {
-        {"SHA2-224", qkdnq::ml_dsa_pre_hash::sha2_224},         {"SHA2-256", qkdnq::ml_dsa_pre_hash::sha2_256},
-        {"SHA2-384", qkdnq::ml_dsa_pre_hash::sha2_384},         {"SHA2-512", qkdnq::ml_dsa_pre_hash::sha2_512},
-        {"SHA2-512/224", qkdnq::ml_dsa_pre_hash::sha2_512_224}, {"SHA2-512/256", qkdnq::ml_dsa_pre_hash::sha2_512_256},
-        {"SHA3-224", qkdnq::ml_dsa_pre_hash::sha3_224},         {"SHA3-256", qkdnq::ml_dsa_pre_hash::sha3_256},
-        {"SHA3-384", qkdnq::ml_dsa_pre_hash::sha3_384},         {"SHA3-512", qkdnq::ml_dsa_pre_hash::sha3_512},
-        {"SHAKE-128", qkdnq::ml_dsa_pre_hash::shake128},        {"SHAKE-256", qkdnq::ml_dsa_pre_hash::shake256},
-    };
-    const auto it = names.find(name);
-    if (it == names.end()) FAIL("unknown hashAlg " << name);
-    return it->second;
 }
 
 void flip_bit(bytes& b, std::size_t bit) { b[bit / 8] = static_cast<std::uint8_t>(b[bit / 8] ^ (1u << (bit % 8))); }
@@ -99,7 +87,7 @@ void run_acvp() {
                 }
                 if (!pk.empty()) CHECK(P::verify(pk, r->hex("message"), r->hex("context"), sig));
             } else if (kind == "preHash") {
-                const auto ph = pre_hash_of(r->text("hashAlg"));
+                const auto ph = ml_dsa_pre_hash_of(r->text("hashAlg"));
                 P::hash_sign(sk, r->hex("message"), r->hex("context"), ph, rnd, sig);
                 if (deterministic) {
                     bytes again(P::sig_size);
@@ -150,7 +138,7 @@ void run_acvp() {
                 if (typed.ok()) CHECK(P::verify(*key, r->hex("message"), r->hex("context"), *typed) == expected);
                 else CHECK_FALSE(expected);
             } else if (kind == "preHash") {
-                got = P::hash_verify(pk, r->hex("message"), r->hex("context"), pre_hash_of(r->text("hashAlg")), sig);
+                got = P::hash_verify(pk, r->hex("message"), r->hex("context"), ml_dsa_pre_hash_of(r->text("hashAlg")), sig);
             } else if (kind == "mu") {
                 got = P::verify_mu(pk, r->hex("mu"), sig);
             } else {
@@ -181,7 +169,7 @@ TEST_CASE("ML-DSA vector file holds exactly the expected cases", "[pqc][ml_dsa][
         if (r.has("hashAlg")) ++seen[r.text("hashAlg")];
     }
     for (const auto& entry : seen) {
-        (void)pre_hash_of(entry.first);
+        (void)ml_dsa_pre_hash_of(entry.first);
         ++hash_algs;
     }
     CHECK(hash_algs == 12);  // every pre-hash function of the enum is exercised

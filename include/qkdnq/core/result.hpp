@@ -22,6 +22,7 @@ enum class [[nodiscard]] status : std::uint8_t {
     did_not_converge,     // an iterative decoder or protocol gave up
     malformed_message,    // a message from the peer could not be parsed
     unknown_key_id,       // a key store has no key with that ID
+    no_secret_key,        // a finite-key bound leaves no secret key (length <= 0) for this block
 };
 
 [[nodiscard]] constexpr std::string_view to_string(status s) noexcept {
@@ -32,6 +33,7 @@ enum class [[nodiscard]] status : std::uint8_t {
         case status::did_not_converge: return "did not converge";
         case status::malformed_message: return "malformed message";
         case status::unknown_key_id: return "unknown key id";
+        case status::no_secret_key: return "no secret key";
     }
     return "unknown status";
 }

@@ -60,6 +60,15 @@ namespace detail {
     return m;
 }
 
+// The masks as constants: low[r] for bits 0..63, high[r] for bits 64..127.
+struct residue_masks {
+    std::uint64_t low[5];
+    std::uint64_t high[5];
+};
+inline constexpr residue_masks clmul_masks = {
+    {residue_mask(0, 0), residue_mask(1, 0), residue_mask(2, 0), residue_mask(3, 0), residue_mask(4, 0)},
+    {residue_mask(0, 64), residue_mask(1, 64), residue_mask(2, 64), residue_mask(3, 64), residue_mask(4, 64)}};
+
 }  // namespace detail
 
 // Portable constant-time carry-less product (no branch, index or shift amount depends on a or
@@ -70,8 +79,8 @@ namespace detail {
 [[nodiscard]] constexpr clmul_product clmul64_scalar(std::uint64_t a, std::uint64_t b) noexcept {
     std::uint64_t a_part[5]{}, b_part[5]{};
     for (unsigned r = 0; r < 5; ++r) {
-        a_part[r] = a & detail::residue_mask(r, 0);
-        b_part[r] = b & detail::residue_mask(r, 0);
+        a_part[r] = a & detail::clmul_masks.low[r];
+        b_part[r] = b & detail::clmul_masks.low[r];
     }
     clmul_product out;
     for (unsigned r = 0; r < 5; ++r) {  // result bits of class r come from classes i + j = r mod 5
@@ -81,8 +90,8 @@ namespace detail {
             sum.lo ^= p.lo;
             sum.hi ^= p.hi;
         }
-        out.lo |= sum.lo & detail::residue_mask(r, 0);
-        out.hi |= sum.hi & detail::residue_mask(r, 64);
+        out.lo |= sum.lo & detail::clmul_masks.low[r];
+        out.hi |= sum.hi & detail::clmul_masks.high[r];
     }
     return out;
 }

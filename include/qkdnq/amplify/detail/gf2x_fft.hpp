@@ -76,7 +76,7 @@
 #include <cstdint>
 #include <cstring>
 #include <new>
-#include <optional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -1031,7 +1031,7 @@ public:
     work_buffer& operator=(const work_buffer&) = delete;
     ~work_buffer() {
         secure_zero(m_data, m_bytes);
-        ::operator delete(m_data, std::align_val_t{m_align});
+        ::operator delete(m_data, std::align_val_t{m_align});  // unsized: clang 14 needs -fsized-deallocation for the sized form
     }
 
     [[nodiscard]] u64* data() noexcept { return m_data; }
@@ -1277,7 +1277,7 @@ class scratch_memory {
 public:
     scratch_memory(std::span<u64> given, std::size_t words) {
         if (given.empty()) {
-            m_own.emplace(words);
+            m_own = std::make_unique<work_buffer>(words);
             m_mem = m_own->span();
         } else {
             m_mem = given.first(words);
@@ -1291,7 +1291,7 @@ public:
     [[nodiscard]] u64* data() noexcept { return m_mem.data(); }
 
 private:
-    std::optional<work_buffer> m_own;
+    std::unique_ptr<work_buffer> m_own;  // not std::optional: GCC 12 warns falsely (maybe-uninitialized)
     std::span<u64> m_mem;
 };
 
