@@ -30,5 +30,10 @@
 #include <qkdnq/amplify/finite_key.hpp>
 #include <qkdnq/amplify/toeplitz.hpp>
 
+#include <qkdnq/auth/channel.hpp>
+#include <qkdnq/auth/key_pool.hpp>
+#include <qkdnq/auth/poly_hash.hpp>
+#include <qkdnq/auth/wegman_carter.hpp>
+
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>

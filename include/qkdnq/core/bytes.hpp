@@ -56,6 +56,12 @@ constexpr void store_be64(std::uint8_t* p, std::uint64_t value) noexcept {
     store_be32(p + 4, static_cast<std::uint32_t>(value));
 }
 
+constexpr void store_le32(std::uint8_t* p, std::uint32_t value) noexcept {
+    for (int i = 0; i < 4; ++i) {
+        p[i] = static_cast<std::uint8_t>(value >> (8 * i));
+    }
+}
+
 constexpr void store_le64(std::uint8_t* p, std::uint64_t value) noexcept {
     for (int i = 0; i < 8; ++i) {
         p[i] = static_cast<std::uint8_t>(value >> (8 * i));
