@@ -30,8 +30,8 @@ std::atomic<std::size_t> g_heap_now{0};
 std::atomic<std::size_t> g_heap_peak{0};
 }  // namespace
 
-void* operator new(std::size_t size) {
-    void* p = std::malloc(size == 0 ? 1 : size);
+namespace {
+void* counted(void* p) {
     if (p == nullptr) throw std::bad_alloc();
     const std::size_t now = g_heap_now += malloc_usable_size(p);
     std::size_t peak = g_heap_peak.load();
@@ -39,12 +39,23 @@ void* operator new(std::size_t size) {
     }
     return p;
 }
-void operator delete(void* p) noexcept {
+void uncounted_free(void* p) noexcept {
     if (p == nullptr) return;
     g_heap_now -= malloc_usable_size(p);
     std::free(p);
 }
-void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
+}  // namespace
+
+// Plain and aligned allocations both count (the FFT engine's work buffers are aligned ones).
+void* operator new(std::size_t size) { return counted(std::malloc(size == 0 ? 1 : size)); }
+void* operator new(std::size_t size, std::align_val_t align) {
+    const auto a = static_cast<std::size_t>(align);
+    return counted(std::aligned_alloc(a, (size + a - 1) / a * a));
+}
+void operator delete(void* p) noexcept { uncounted_free(p); }
+void operator delete(void* p, std::size_t) noexcept { uncounted_free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { uncounted_free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { uncounted_free(p); }
 
 namespace {
 
