@@ -35,7 +35,7 @@ std::vector<std::uint8_t> random_bytes(qkdnq::shake_drbg& rng, std::size_t n) {
 // The bit reflection between GHASH's order (leftmost bit = x^0) and this library's (byte j bit i = x^(8j+i)).
 std::uint8_t reflect(std::uint8_t b) {
     std::uint8_t r = 0;
-    for (unsigned i = 0; i < 8; ++i) r = static_cast<std::uint8_t>(r | (((b >> i) & 1u) << (7 - i)));
+    for (unsigned i = 0; i < 8; ++i) r = static_cast<std::uint8_t>(r | (((static_cast<unsigned>(b) >> i) & 1u) << (7u - i)));
     return r;
 }
 std::vector<std::uint8_t> reflect_bytes(std::span<const std::uint8_t> in) {
