@@ -35,5 +35,10 @@
 #include <qkdnq/auth/poly_hash.hpp>
 #include <qkdnq/auth/wegman_carter.hpp>
 
+#include <qkdnq/reconcile/cascade.hpp>
+#include <qkdnq/reconcile/cascade_parameters.hpp>
+#include <qkdnq/reconcile/permutation.hpp>
+#include <qkdnq/reconcile/verify.hpp>
+#include <qkdnq/sim/binary_symmetric_channel.hpp>
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>

@@ -1,0 +1,713 @@
+// Cascade reconciliation as two sans-I/O state machines.
+//
+//   auto params = cascade_parameters::for_variant(cascade_variant::yanetal, n, qber_ppm, seed);
+//   cascade_alice alice(alice_key, params);          // holds the reference key, answers parities
+//   cascade_bob bob(bob_key, params);                // holds the noisy key, asks and corrects
+//   std::vector<std::uint8_t> request = bob.start();
+//   while (!request.empty()) {                       // each request/reply pair is one round trip
+//       cascade_output reply = alice.respond(request);   // check reply.status
+//       cascade_output next = bob.receive(reply.message); // check next.status
+//       request = std::move(next.message);           // the last one is Bob's "done" message ...
+//       if (bob.finished()) { (void)alice.respond(request); break; }  // ... which Alice takes too
+//   }
+//   bob.key();  bob.statistics();                    // then verify (reconcile/verify.hpp): mandatory
+//
+// Protocol (Brassard-Salvail, EUROCRYPT '93, §6.2 and §7.1; ../shared/notes/cascade.md). Pass 1
+// splits the key into blocks of k_1 bits; pass i >= 2 first applies the public permutation of
+// (seed, i) (reconcile/permutation.hpp) and splits the permuted view into blocks of k_i. Bob
+// compares his parity of every block with Alice's; on a block whose parities differ (an odd
+// number of errors) he runs BINARY: ask the parity of the left half (one bit larger when the
+// size is odd), infer the right half's (parent XOR left), recurse into the half whose parities
+// differ, flip the last bit. Flipping a bit changes the parity of the block holding it in every
+// pass so far; such a block of an earlier pass now differs and is searched too (the cascade
+// effect). A pass ends when every block of every pass so far has equal parities.
+//
+// What this implementation adds, none of it changing which parities are disclosed except to
+// disclose fewer:
+// - Every question that can be asked in parallel is asked in one message: all BINARY searches of
+//   all passes advance together, one level per round trip.
+// - The block parities of every normal pass are asked in Bob's first message (every pass discloses
+//   them anyway), so starting a pass costs no round trip.
+// - Known parities are kept: every asked or inferred block parity stays in a tree per pass, a
+//   search starts at the smallest known block whose parities differ, and a block whose parent and
+//   sibling are known is never asked.
+// - The last block of pass i >= 2 (and a BICONF round's second half) is inferred from the key's
+//   total parity, which pass 1 disclosed.
+// Searches run at the deepest known block with differing parities; a size-1 block with known
+// parity that differs is corrected without a question. Two searches that would find the same
+// error (blocks of different passes) both run until one flips it; the other then stops.
+//
+// Leak. Every parity Alice sends is a bit about her key: `leaked_parities` counts them on both
+// sides (Alice counts what she sent; the done message lets her check Bob agrees). Indices, block
+// sizes and seeds are independent of the key. Tupkary and Lütkenhaus (arXiv:2307.00576) warn that
+// security proofs must account for all two-way communication: the statistics also give every bit
+// sent each way.
+//
+// Wire format (integers little-endian, "varint" = unsigned LEB128, minimal):
+//   header (8 bytes): 'Q' 'C' | version 1 | type (1 request, 2 reply, 3 done) | sequence u32
+//   request: [sequence 0 only: parameters: key bits u64 | variant u8 | shuffle u8 | qber ppm u32 |
+//             seed u64 | passes u8 | block size u32 per pass | BICONF clean rounds u32 |
+//             BICONF max rounds u32 | flags u8 (bit 0 cascade, bit 1 complement)]
+//            item count varint, then items:
+//              1 blocks: pass varint | block size k varint | count c varint
+//                        (the parities of view bits [b k, min((b+1) k, n)) for b < c)
+//              2 ranges: pass varint | count varint | count x (begin varint | length - 1 varint)
+//                        (lengths adding up to at most n)
+//            each (item kind, pass) at most once per message
+//   reply:   parity count varint | ceil(count/8) bytes of parities, LSB first, spare bits zero,
+//            in the order the request asked them; same sequence number as the request
+//   done:    parities Alice disclosed, as Bob counts them, u64
+// Pass p is numbered from 0 on the wire (pass 0 is not permuted). A message that fails any check
+// is rejected with a precise cascade_status and changes nothing on the side that got it.
+#pragma once
+
+#include <qkdnq/core/bit_vector.hpp>
+#include <qkdnq/core/bytes.hpp>
+#include <qkdnq/core/error.hpp>
+#include <qkdnq/reconcile/cascade_parameters.hpp>
+#include <qkdnq/reconcile/detail/cascade_wire.hpp>
+#include <qkdnq/reconcile/permutation.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace qkdnq::reconcile {
+
+// Why a side rejected a message (or ok).
+enum class [[nodiscard]] cascade_status : std::uint8_t {
+    ok = 0,
+    truncated,            // shorter than its fields declare
+    malformed,            // wrong magic, unknown type or item, a field out of range, trailing bytes
+    unsupported_version,  // a version byte other than 1
+    unexpected_message,   // a message type this side does not take now (or anything after done)
+    out_of_sequence,      // a sequence number other than the one expected
+    parameter_mismatch,   // the first request's parameters are not this side's
+    inconsistent,         // Alice's parities contradict each other (never from an honest Alice):
+                          // Bob stops, believing nothing
+};
+
+[[nodiscard]] constexpr std::string_view to_string(cascade_status s) noexcept {
+    switch (s) {
+        case cascade_status::ok: return "ok";
+        case cascade_status::truncated: return "truncated";
+        case cascade_status::malformed: return "malformed";
+        case cascade_status::unsupported_version: return "unsupported version";
+        case cascade_status::unexpected_message: return "unexpected message";
+        case cascade_status::out_of_sequence: return "out of sequence";
+        case cascade_status::parameter_mismatch: return "parameter mismatch";
+        case cascade_status::inconsistent: return "inconsistent parities";
+    }
+    return "unknown";
+}
+
+// A side's answer to a message: its status and what to send back (empty: nothing to send).
+struct [[nodiscard]] cascade_output {
+    cascade_status status = cascade_status::ok;
+    std::vector<std::uint8_t> message;
+};
+
+struct cascade_statistics {
+    std::size_t key_bits = 0;
+    std::size_t leaked_parities = 0;    // parities Alice disclosed: the leak before verification
+    std::size_t inferred_parities = 0;  // block parities Bob inferred instead of asking
+    std::size_t bits_bob_to_alice = 0;  // every message byte, times 8
+    std::size_t bits_alice_to_bob = 0;
+    std::size_t messages = 0;           // both directions, Bob's done message included
+    std::size_t round_trips = 0;        // request/reply pairs
+    std::size_t corrected_bits = 0;     // bits Bob flipped
+    std::size_t passes = 0;             // normal passes plus BICONF rounds run
+    bool believed_correct = false;      // finished, and no known block's parities still differ
+};
+
+namespace detail {
+
+// The permuted views both sides keep: view 0 is the key itself, view p >= 1 the key under the
+// permutation of (seed, p).
+class cascade_views {
+public:
+    cascade_views() = default;
+    cascade_views(std::uint64_t seed, shuffle_kind kind) : m_seed(seed), m_kind(kind) {}
+
+    [[nodiscard]] bool has(std::size_t pass) const noexcept { return pass < m_views.size() && m_built[pass]; }
+    void build(std::size_t pass, const bit_vector& key) {
+        if (pass >= m_views.size()) {
+            m_views.resize(pass + 1);
+            m_perms.resize(pass + 1);
+            m_built.resize(pass + 1, false);
+        }
+        if (pass == 0) {
+            m_views[0] = key;
+        } else {
+            m_perms[pass] = pass_permutation(key.size(), m_seed, static_cast<std::uint32_t>(pass), m_kind);
+            m_perms[pass].apply(key, m_views[pass]);
+        }
+        m_built[pass] = true;
+    }
+    [[nodiscard]] const bit_vector& view(std::size_t pass) const noexcept { return m_views[pass]; }
+    [[nodiscard]] std::size_t position(std::size_t pass, std::size_t original) const noexcept {
+        return pass == 0 ? original : m_perms[pass].position_of(original);
+    }
+    [[nodiscard]] std::size_t source(std::size_t pass, std::size_t position) const {
+        return pass == 0 ? position : m_perms[pass].source(position);
+    }
+    // Flips view bit j of pass p (the caller maps it from the key position).
+    void flip_at(std::size_t pass, std::size_t j) { m_views[pass].flip(j); }
+    [[nodiscard]] std::size_t count() const noexcept { return m_views.size(); }
+
+private:
+    std::uint64_t m_seed = 0;
+    shuffle_kind m_kind = shuffle_kind::uniform;
+    std::vector<bit_vector> m_views;
+    std::vector<pass_permutation> m_perms;
+    std::vector<bool> m_built;
+};
+
+inline void write_parameters(wire_writer& w, const cascade_parameters& p) {
+    w.u64(p.key_bits);
+    w.u8(static_cast<std::uint8_t>(p.variant));
+    w.u8(static_cast<std::uint8_t>(p.shuffle));
+    w.u32(p.qber_ppm);
+    w.u64(p.seed);
+    w.u8(static_cast<std::uint8_t>(p.block_sizes.size()));
+    for (const std::uint32_t k : p.block_sizes) w.u32(k);
+    w.u32(p.biconf_clean_rounds);
+    w.u32(p.biconf_max_rounds);
+    w.u8(static_cast<std::uint8_t>((p.biconf_cascade ? 1u : 0u) | (p.biconf_complement ? 2u : 0u)));
+}
+
+[[nodiscard]] inline cascade_status read_parameters(wire_reader& r, cascade_parameters& p) {
+    std::uint8_t variant = 0, shuffle = 0, passes = 0, flags = 0;
+    if (!r.u64(p.key_bits) || !r.u8(variant) || !r.u8(shuffle) || !r.u32(p.qber_ppm) || !r.u64(p.seed) ||
+        !r.u8(passes)) {
+        return cascade_status::truncated;
+    }
+    p.variant = static_cast<cascade_variant>(variant);
+    p.shuffle = static_cast<shuffle_kind>(shuffle);
+    p.block_sizes.resize(passes);
+    for (auto& k : p.block_sizes) {
+        if (!r.u32(k)) return cascade_status::truncated;
+    }
+    if (!r.u32(p.biconf_clean_rounds) || !r.u32(p.biconf_max_rounds) || !r.u8(flags)) return cascade_status::truncated;
+    if (flags > 3) return cascade_status::malformed;
+    p.biconf_cascade = (flags & 1u) != 0;
+    p.biconf_complement = (flags & 2u) != 0;
+    return cascade_status::ok;
+}
+
+[[nodiscard]] inline cascade_status read_header(wire_reader& r, cascade_message_type& type, std::uint32_t& sequence) {
+    std::uint8_t m0 = 0, m1 = 0, version = 0, t = 0;
+    if (!r.u8(m0) || !r.u8(m1) || !r.u8(version) || !r.u8(t) || !r.u32(sequence)) return cascade_status::truncated;
+    if (m0 != cascade_magic[0] || m1 != cascade_magic[1]) return cascade_status::malformed;
+    if (version != cascade_wire_version) return cascade_status::unsupported_version;
+    if (t < 1 || t > 3) return cascade_status::malformed;
+    type = static_cast<cascade_message_type>(t);
+    return cascade_status::ok;
+}
+
+inline void check_key_matches(const char* who, const bit_vector& key, const cascade_parameters& params) {
+    params.validate();
+    if (key.size() != params.key_bits) {
+        throw invalid_argument(std::string("qkdnq::reconcile::") + who + ": key of " + std::to_string(key.size()) +
+                               " bits, parameters for " + std::to_string(params.key_bits));
+    }
+}
+
+}  // namespace detail
+
+// The side holding the reference key: answers Bob's parity questions and counts what it discloses.
+class cascade_alice {
+public:
+    cascade_alice(bit_vector key, cascade_parameters params) : m_key(std::move(key)), m_params(std::move(params)) {
+        detail::check_key_matches("cascade_alice", m_key, m_params);
+        m_views = detail::cascade_views(m_params.seed, m_params.shuffle);
+    }
+
+    // Takes one message from Bob: a request (answered) or the done message (nothing to send).
+    cascade_output respond(bytes_view message) {
+        using detail::cascade_item_kind;
+        using detail::cascade_message_type;
+        cascade_output out;
+        if (m_finished) return {cascade_status::unexpected_message, {}};
+        detail::wire_reader r(message);
+        cascade_message_type type{};
+        std::uint32_t sequence = 0;
+        if (out.status = detail::read_header(r, type, sequence); out.status != cascade_status::ok) return out;
+        if (type == cascade_message_type::reply) return {cascade_status::unexpected_message, {}};
+        if (sequence != m_next_sequence) return {cascade_status::out_of_sequence, {}};
+
+        if (type == cascade_message_type::done) {
+            std::uint64_t bob_count = 0;
+            if (!r.u64(bob_count)) return {cascade_status::truncated, {}};
+            if (r.remaining() != 0 || bob_count != m_leaked) return {cascade_status::malformed, {}};
+            m_finished = true;
+            m_bits_in += 8 * message.size();
+            ++m_messages;
+            return out;
+        }
+        if (sequence == 0) {
+            cascade_parameters theirs;
+            if (out.status = detail::read_parameters(r, theirs); out.status != cascade_status::ok) return out;
+            if (!(theirs == m_params)) return {cascade_status::parameter_mismatch, {}};
+        }
+
+        // Parse every item before answering any (a rejected request changes nothing).
+        const std::size_t n = m_key.size();
+        const std::size_t max_pass = m_params.passes() + m_params.biconf_max_rounds;
+        const auto fail = [&r] { return cascade_output{r.ran_out() ? cascade_status::truncated : cascade_status::malformed, {}}; };
+        std::uint64_t items = 0;
+        if (!r.varint(items)) return fail();
+        if (items > 2 * max_pass) return {cascade_status::malformed, {}};
+        m_parsed.clear();
+        m_ranges.clear();
+        std::vector<bool> seen(2 * max_pass, false);
+        std::uint64_t answers = 0;
+        for (std::uint64_t i = 0; i < items; ++i) {
+            std::uint8_t kind = 0;
+            std::uint64_t pass = 0, count = 0;
+            if (!r.u8(kind) || !r.varint(pass)) return fail();
+            if ((kind != 1 && kind != 2) || pass >= max_pass) return {cascade_status::malformed, {}};
+            const std::size_t slot = 2 * static_cast<std::size_t>(pass) + (kind - 1u);
+            if (seen[slot]) return {cascade_status::malformed, {}};
+            seen[slot] = true;
+            parsed_item item{static_cast<cascade_item_kind>(kind), static_cast<std::uint32_t>(pass), 0, 0,
+                             m_ranges.size()};
+            if (item.kind == cascade_item_kind::blocks) {
+                std::uint64_t k = 0;
+                if (!r.varint(k) || !r.varint(count)) return fail();
+                if (k == 0 || k > n || count > (n + k - 1) / k) return {cascade_status::malformed, {}};
+                item.block_size = static_cast<std::uint32_t>(k);
+            } else {
+                if (!r.varint(count)) return fail();
+                if (count > n) return {cascade_status::malformed, {}};
+                std::uint64_t covered = 0;  // bounds Alice's work: at most n bits per item
+                for (std::uint64_t j = 0; j < count; ++j) {
+                    std::uint64_t begin = 0, length = 0;
+                    if (!r.varint(begin) || !r.varint(length)) return fail();
+                    if (begin >= n || length >= n - begin || length + 1 > n - covered) return {cascade_status::malformed, {}};
+                    covered += length + 1;
+                    m_ranges.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(begin + length + 1)});
+                }
+            }
+            item.count = static_cast<std::uint32_t>(count);
+            answers += count;
+            m_parsed.push_back(item);
+        }
+        if (r.remaining() != 0) return {cascade_status::malformed, {}};
+
+        // Answer.
+        std::vector<std::uint8_t> parities((answers + 7) / 8, 0);
+        std::size_t at = 0;
+        auto put = [&](bool bit) {
+            parities[at / 8] = static_cast<std::uint8_t>(parities[at / 8] | (bit ? 1u << (at % 8) : 0u));
+            ++at;
+        };
+        for (const parsed_item& item : m_parsed) {
+            if (!m_views.has(item.pass)) m_views.build(item.pass, m_key);
+            const bit_vector& v = m_views.view(item.pass);
+            if (item.kind == cascade_item_kind::blocks) {
+                for (std::size_t b = 0; b < item.count; ++b) {
+                    const std::size_t begin = b * item.block_size;
+                    put(v.parity(begin, std::min(n, begin + item.block_size)));
+                }
+            } else {
+                for (std::size_t j = 0; j < item.count; ++j) {
+                    const auto [begin, end] = m_ranges[item.first_range + j];
+                    put(v.parity(begin, end));
+                }
+            }
+        }
+        detail::wire_writer w(out.message);
+        w.header(cascade_message_type::reply, sequence);
+        w.varint(answers);
+        out.message.insert(out.message.end(), parities.begin(), parities.end());
+        m_leaked += static_cast<std::size_t>(answers);
+        ++m_next_sequence;
+        m_bits_in += 8 * message.size();
+        m_bits_out += 8 * out.message.size();
+        m_messages += 2;
+        return out;
+    }
+
+    [[nodiscard]] bool finished() const noexcept { return m_finished; }
+    [[nodiscard]] std::size_t leaked_parities() const noexcept { return m_leaked; }
+    [[nodiscard]] std::size_t bits_received() const noexcept { return m_bits_in; }
+    [[nodiscard]] std::size_t bits_sent() const noexcept { return m_bits_out; }
+    [[nodiscard]] const bit_vector& key() const noexcept { return m_key; }
+    [[nodiscard]] const cascade_parameters& parameters() const noexcept { return m_params; }
+
+private:
+    struct parsed_item {
+        detail::cascade_item_kind kind;
+        std::uint32_t pass;
+        std::uint32_t block_size;
+        std::uint32_t count;
+        std::size_t first_range;
+    };
+    struct range {
+        std::uint32_t begin, end;
+    };
+
+    bit_vector m_key;
+    cascade_parameters m_params;
+    detail::cascade_views m_views;
+    std::vector<parsed_item> m_parsed;
+    std::vector<range> m_ranges;
+    std::uint32_t m_next_sequence = 0;
+    std::size_t m_leaked = 0;
+    std::size_t m_bits_in = 0;
+    std::size_t m_bits_out = 0;
+    std::size_t m_messages = 0;
+    bool m_finished = false;
+};
+
+// The side holding the noisy key: drives the protocol, asks parities, corrects its key.
+class cascade_bob {
+public:
+    cascade_bob(bit_vector key, cascade_parameters params) : m_key(std::move(key)), m_params(std::move(params)) {
+        detail::check_key_matches("cascade_bob", m_key, m_params);
+        m_views = detail::cascade_views(m_params.seed, m_params.shuffle);
+        m_stats.key_bits = m_key.size();
+    }
+
+    // Bob's first message: the parameters and the block parities of every normal pass.
+    [[nodiscard]] std::vector<std::uint8_t> start() {
+        if (m_started) throw invalid_state("qkdnq::reconcile::cascade_bob::start: called twice");
+        m_started = true;
+        reserve_for_expected_leak();
+        m_passes.resize(m_params.passes());
+        for (std::size_t p = 0; p < m_params.passes(); ++p) plan_blocks(p, m_params.block_sizes[p], /*blocks_kept=*/0);
+        return make_request();
+    }
+
+    // Takes Alice's reply; returns the next request, or the done message once Bob has finished.
+    cascade_output receive(bytes_view message) {
+        using detail::cascade_message_type;
+        if (!m_started || m_finished) return {cascade_status::unexpected_message, {}};
+        detail::wire_reader r(message);
+        cascade_message_type type{};
+        std::uint32_t sequence = 0;
+        if (auto s = detail::read_header(r, type, sequence); s != cascade_status::ok) return {s, {}};
+        if (type != cascade_message_type::reply) return {cascade_status::unexpected_message, {}};
+        if (sequence != m_sequence) return {cascade_status::out_of_sequence, {}};
+        std::uint64_t count = 0;
+        if (!r.varint(count)) return {r.ran_out() ? cascade_status::truncated : cascade_status::malformed, {}};
+        if (count != m_expected_answers) return {cascade_status::malformed, {}};
+        const bytes_view bits = r.take((count + 7) / 8);
+        if (bits.size() != (count + 7) / 8) return {cascade_status::truncated, {}};
+        if (r.remaining() != 0) return {cascade_status::malformed, {}};
+        if (count % 8 != 0 && (bits.back() >> (count % 8)) != 0) return {cascade_status::malformed, {}};
+
+        m_stats.bits_alice_to_bob += 8 * message.size();
+        m_stats.leaked_parities += count;
+        ++m_stats.messages;
+        ++m_stats.round_trips;
+        ++m_sequence;
+        apply_answers(bits);
+        advance();
+        if (m_inconsistent) return {cascade_status::inconsistent, {}};
+        return {cascade_status::ok, m_finished ? make_done() : make_request()};
+    }
+
+    [[nodiscard]] bool finished() const noexcept { return m_finished; }
+    [[nodiscard]] const bit_vector& key() const noexcept { return m_key; }
+    [[nodiscard]] const cascade_statistics& statistics() const noexcept { return m_stats; }
+    [[nodiscard]] const cascade_parameters& parameters() const noexcept { return m_params; }
+
+private:
+    static constexpr std::uint32_t no_node = std::numeric_limits<std::uint32_t>::max();
+
+    // A block of one pass's view whose correct (Alice's) parity is known, asked or inferred.
+    struct node {
+        std::uint32_t begin;
+        std::uint32_t end;
+        std::uint32_t left = no_node;  // children: left, left + 1 (both known once split)
+        std::uint32_t stamp = 0;       // last scan that reached it
+        std::uint16_t pass;
+        bool correct;                  // Alice's parity
+        bool error;                    // Bob's current parity XOR Alice's
+    };
+    struct pass_state {
+        std::uint32_t block_size = 0;
+        std::uint32_t blocks = 0;      // top-level blocks kept as nodes
+        std::uint32_t asked = 0;       // of which the first `asked` are asked, the rest inferred
+        std::uint32_t first_node = no_node;
+        bool known = false;            // Alice's block parities have arrived
+        bool tracked = false;          // started: its view and block parities follow every correction
+        bool searchable = false;       // its blocks are searched (BICONF without cascading stops this)
+    };
+    struct pending_blocks {
+        std::uint32_t pass;
+    };
+
+    // Room for the nodes a typical run creates (two per question, about 1.2 n h(Q) questions,
+    // plus the top-level blocks), so that the tree is not copied while it grows.
+    void reserve_for_expected_leak() {
+        const double q = std::clamp(static_cast<double>(m_params.qber_ppm) * 1e-6, 1e-5, 0.5);
+        const double h = -q * std::log2(q) - (1 - q) * std::log2(1 - q);
+        const double n = static_cast<double>(m_key.size());
+        std::size_t top = 0;
+        for (const std::uint32_t k : m_params.block_sizes) top += (m_key.size() + k - 1) / k;
+        m_nodes.reserve(top + static_cast<std::size_t>(2.5 * n * h) + 64);
+        m_dirty.reserve(256);
+    }
+
+    // Plans pass p's top-level blocks: all of them kept, the last inferred from the total parity
+    // for p >= 1; `blocks_kept` != 0 keeps only that many (a BICONF round without the complement).
+    void plan_blocks(std::size_t p, std::uint32_t k, std::uint32_t blocks_kept) {
+        pass_state& ps = m_passes[p];
+        ps.block_size = k;
+        const std::size_t n = m_key.size();
+        const auto all = static_cast<std::uint32_t>((n + k - 1) / k);
+        ps.blocks = blocks_kept != 0 ? blocks_kept : all;
+        ps.asked = (p == 0 || ps.blocks < all) ? ps.blocks : ps.blocks - 1;  // BS94 §7.1 asks all; see header
+        m_pending_blocks.push_back({static_cast<std::uint32_t>(p)});
+    }
+
+    [[nodiscard]] std::vector<std::uint8_t> make_request() {
+        std::vector<std::uint8_t> out;
+        detail::wire_writer w(out);
+        w.header(detail::cascade_message_type::request, m_sequence);
+        if (m_sequence == 0) detail::write_parameters(w, m_params);
+        // Questions grouped by pass (a stable counting sort: Alice answers in this order).
+        m_pass_counts.assign(m_passes.size() + 1, 0);
+        for (const std::uint32_t x : m_questions) ++m_pass_counts[m_nodes[x].pass + 1u];
+        std::size_t groups = 0;
+        for (std::size_t p = 1; p < m_pass_counts.size(); ++p) {
+            groups += m_pass_counts[p] != 0;
+            m_pass_counts[p] += m_pass_counts[p - 1];
+        }
+        m_sorted.resize(m_questions.size());
+        for (const std::uint32_t x : m_questions) m_sorted[m_pass_counts[m_nodes[x].pass]++] = x;
+        m_questions.swap(m_sorted);
+        w.varint(m_pending_blocks.size() + groups);
+        for (const pending_blocks& pb : m_pending_blocks) {
+            w.u8(static_cast<std::uint8_t>(detail::cascade_item_kind::blocks));
+            w.varint(pb.pass);
+            w.varint(m_passes[pb.pass].block_size);
+            w.varint(m_passes[pb.pass].asked);
+        }
+        for (std::size_t i = 0; i < m_questions.size();) {
+            const std::uint16_t pass = m_nodes[m_questions[i]].pass;
+            std::size_t j = i;
+            while (j < m_questions.size() && m_nodes[m_questions[j]].pass == pass) ++j;
+            w.u8(static_cast<std::uint8_t>(detail::cascade_item_kind::ranges));
+            w.varint(pass);
+            w.varint(j - i);
+            for (std::size_t q = i; q < j; ++q) {
+                const node& x = m_nodes[m_questions[q]];
+                const std::uint32_t mid = x.begin + (x.end - x.begin + 1) / 2;
+                w.varint(x.begin);
+                w.varint(mid - x.begin - 1);
+            }
+            i = j;
+        }
+        m_expected_answers = 0;
+        for (const pending_blocks& pb : m_pending_blocks) m_expected_answers += m_passes[pb.pass].asked;
+        m_expected_answers += m_questions.size();
+        m_stats.bits_bob_to_alice += 8 * out.size();
+        ++m_stats.messages;
+        return out;
+    }
+
+    [[nodiscard]] std::vector<std::uint8_t> make_done() {
+        std::vector<std::uint8_t> out;
+        detail::wire_writer w(out);
+        w.header(detail::cascade_message_type::done, m_sequence);
+        w.u64(m_stats.leaked_parities);
+        m_stats.bits_bob_to_alice += 8 * out.size();
+        ++m_stats.messages;
+        return out;
+    }
+
+    [[nodiscard]] static bool bit_at(bytes_view bits, std::size_t i) noexcept { return (bits[i / 8] >> (i % 8)) & 1u; }
+
+    void apply_answers(bytes_view bits) {
+        std::size_t at = 0;
+        const std::size_t n = m_key.size();
+        for (const pending_blocks& pb : m_pending_blocks) {
+            pass_state& ps = m_passes[pb.pass];
+            ps.first_node = static_cast<std::uint32_t>(m_nodes.size());
+            bool sum = false;
+            for (std::uint32_t b = 0; b < ps.blocks; ++b) {
+                const auto begin = static_cast<std::uint32_t>(std::size_t{b} * ps.block_size);
+                const auto end = static_cast<std::uint32_t>(std::min<std::size_t>(n, std::size_t{begin} + ps.block_size));
+                bool correct = false;
+                if (b < ps.asked) {
+                    correct = bit_at(bits, at++);
+                } else {
+                    correct = m_total_parity != sum;  // the last block: total parity minus the others
+                    ++m_stats.inferred_parities;
+                }
+                sum = sum != correct;
+                m_nodes.push_back({begin, end, no_node, 0, static_cast<std::uint16_t>(pb.pass), correct, false});
+            }
+            if (pb.pass == 0) m_total_parity = sum;
+            ps.known = true;
+            if (pb.pass >= m_params.passes()) activate(pb.pass);  // a BICONF round: searched at once
+        }
+        m_pending_blocks.clear();
+        for (const std::uint32_t x : m_questions) {
+            const bool left_correct = bit_at(bits, at++);
+            const node parent = m_nodes[x];
+            const std::uint32_t mid = parent.begin + (parent.end - parent.begin + 1) / 2;
+            const bool left_error = m_views.view(parent.pass).parity(parent.begin, mid) != left_correct;
+            m_nodes[x].left = static_cast<std::uint32_t>(m_nodes.size());
+            m_nodes.push_back({parent.begin, mid, no_node, 0, parent.pass, left_correct, left_error});
+            m_nodes.push_back({mid, parent.end, no_node, 0, parent.pass, parent.correct != left_correct,
+                               parent.error != left_error});
+            ++m_stats.inferred_parities;
+            m_dirty.push_back(x);
+        }
+        m_questions.clear();
+    }
+
+    // Flips original bit l and every known block holding it, in every pass. A toggled block is
+    // queued for the scan only where no odd parent leads the scan to it.
+    void flip(std::size_t l) {
+        m_key.flip(l);
+        ++m_stats.corrected_bits;
+        ++m_corrected_this_round;
+        for (std::size_t p = 0; p < m_passes.size(); ++p) {
+            const pass_state& ps = m_passes[p];
+            if (!ps.tracked) continue;  // a pass's view and block parities are brought up to date when it starts
+            const std::size_t j = m_views.position(p, l);
+            m_views.flip_at(p, j);
+            const std::size_t b = j / ps.block_size;
+            if (b >= ps.blocks) continue;
+            auto x = static_cast<std::uint32_t>(ps.first_node + b);
+            bool parent_odd = false;
+            for (;;) {
+                node& nx = m_nodes[x];
+                nx.error = !nx.error;
+                if (nx.error && !parent_odd) m_dirty.push_back(x);
+                if (nx.left == no_node) break;
+                parent_odd = nx.error;
+                x = j < m_nodes[nx.left].end ? nx.left : nx.left + 1;
+            }
+        }
+    }
+
+    // From every block whose parity changed or that was just learnt: descend to the deepest known
+    // block whose parities differ; correct it if it is one bit, else ask about its left half.
+    void scan() {
+        ++m_stamp;
+        while (!m_dirty.empty()) {
+            std::uint32_t x = m_dirty.back();
+            m_dirty.pop_back();
+            if (!m_nodes[x].error || !m_passes[m_nodes[x].pass].searchable) continue;
+            while (m_nodes[x].left != no_node) {
+                const std::uint32_t l = m_nodes[x].left;
+                x = m_nodes[l].error ? l : l + 1;
+            }
+            node& leaf = m_nodes[x];
+            if (leaf.stamp == m_stamp) continue;
+            leaf.stamp = m_stamp;
+            if (leaf.end - leaf.begin == 1) {
+                // Honest parities correct an error with every flip, so there are never more flips
+                // than bits; contradictory ones could flip a bit back and forth for ever.
+                if (m_stats.corrected_bits >= m_key.size()) {
+                    m_inconsistent = true;
+                    m_dirty.clear();
+                    m_questions.clear();
+                    return;
+                }
+                flip(m_views.source(leaf.pass, leaf.begin));
+            } else {
+                m_questions.push_back(x);
+            }
+        }
+        std::erase_if(m_questions, [&](std::uint32_t x) { return !m_nodes[x].error; });
+    }
+
+    // Starts pass p: its view of the current key, Bob's parity of each block, and its searches.
+    // Until then a pass costs nothing per correction.
+    void activate(std::size_t p) {
+        pass_state& ps = m_passes[p];
+        ps.tracked = true;
+        ps.searchable = true;
+        m_views.build(p, m_key);
+        const bit_vector& v = m_views.view(p);
+        for (std::uint32_t b = 0; b < ps.blocks; ++b) {
+            node& x = m_nodes[ps.first_node + b];
+            x.error = v.parity(x.begin, x.end) != x.correct;
+            m_dirty.push_back(ps.first_node + b);
+        }
+    }
+
+    // Runs the searches as far as known parities allow; leaves questions to ask, a BICONF round to
+    // request, or finishes.
+    void advance() {
+        for (;;) {
+            scan();
+            if (m_inconsistent) break;
+            if (!m_questions.empty() || !m_pending_blocks.empty()) return;
+            // Nothing left to ask in the active passes.
+            if (m_next_normal < m_params.passes()) {
+                activate(m_next_normal++);
+                ++m_stats.passes;
+                continue;
+            }
+            if (m_params.biconf_max_rounds == 0) break;
+            if (m_biconf_rounds > 0) {  // a BICONF round just ended
+                if (!m_params.biconf_cascade) m_passes.back().searchable = false;
+                m_clean_streak = m_corrected_this_round == 0 ? m_clean_streak + 1 : 0;
+                if (m_clean_streak >= m_params.biconf_clean_rounds || m_biconf_rounds >= m_params.biconf_max_rounds) break;
+            } else if (!m_params.biconf_cascade) {
+                for (pass_state& ps : m_passes) ps.searchable = false;
+            }
+            start_biconf_round();
+            return;
+        }
+        finish();
+    }
+
+    void start_biconf_round() {
+        const std::size_t p = m_passes.size();
+        m_passes.emplace_back();
+        const std::size_t n = m_key.size();
+        const auto half = static_cast<std::uint32_t>((n + 1) / 2);
+        plan_blocks(p, half, m_params.biconf_complement ? 0 : 1);
+        ++m_biconf_rounds;
+        ++m_stats.passes;
+        m_corrected_this_round = 0;
+    }
+
+    void finish() {
+        m_finished = true;
+        bool clean = !m_inconsistent;
+        for (const node& x : m_nodes) clean = clean && !x.error;
+        m_stats.believed_correct = clean;
+    }
+
+    bit_vector m_key;
+    cascade_parameters m_params;
+    detail::cascade_views m_views;
+    std::vector<pass_state> m_passes;
+    std::vector<node> m_nodes;
+    std::vector<std::uint32_t> m_dirty;
+    std::vector<std::uint32_t> m_questions;
+    std::vector<std::uint32_t> m_sorted;
+    std::vector<std::size_t> m_pass_counts;
+    std::vector<pending_blocks> m_pending_blocks;
+    cascade_statistics m_stats;
+    std::size_t m_expected_answers = 0;
+    std::size_t m_next_normal = 0;
+    std::size_t m_biconf_rounds = 0;
+    std::size_t m_clean_streak = 0;
+    std::size_t m_corrected_this_round = 0;
+    std::uint32_t m_sequence = 0;
+    std::uint32_t m_stamp = 0;
+    bool m_total_parity = false;
+    bool m_started = false;
+    bool m_finished = false;
+    bool m_inconsistent = false;
+};
+
+}  // namespace qkdnq::reconcile

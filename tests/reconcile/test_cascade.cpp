@@ -1,0 +1,326 @@
+// Cascade (reconcile/cascade.hpp): the variants' schedules against the notes' table, correction
+// and efficiency on simulated keys at fixed seeds (every frame corrected or caught by
+// verification), leak counted exactly as sent, an error-free pair disclosing only the passes'
+// block parities, bit-identical runs from identical seeds, rejected messages changing nothing,
+// and a run through the authenticated channel.
+#include <qkdnq/auth/channel.hpp>
+#include <qkdnq/hash/shake_drbg.hpp>
+#include <qkdnq/reconcile/cascade.hpp>
+#include <qkdnq/reconcile/verify.hpp>
+#include <qkdnq/sim/binary_symmetric_channel.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace {
+
+using qkdnq::bit_vector;
+using qkdnq::reconcile::cascade_alice;
+using qkdnq::reconcile::cascade_bob;
+using qkdnq::reconcile::cascade_output;
+using qkdnq::reconcile::cascade_parameters;
+using qkdnq::reconcile::cascade_status;
+using qkdnq::reconcile::cascade_variant;
+using qkdnq::reconcile::shuffle_kind;
+
+double binary_entropy(double p) { return p <= 0 || p >= 1 ? 0.0 : -p * std::log2(p) - (1 - p) * std::log2(1 - p); }
+
+struct run_record {
+    bit_vector bob_key;
+    qkdnq::reconcile::cascade_statistics stats;
+    std::size_t alice_leak = 0;
+    std::size_t reply_parities = 0;  // the count field of every reply, summed
+    std::size_t bytes_to_alice = 0;
+    std::size_t bytes_to_bob = 0;
+    std::vector<std::vector<std::uint8_t>> transcript;
+};
+
+// Drives both sides in memory.
+run_record run(const bit_vector& alice_key, const bit_vector& bob_key, const cascade_parameters& params) {
+    cascade_alice alice(alice_key, params);
+    cascade_bob bob(bob_key, params);
+    run_record rec;
+    std::vector<std::uint8_t> request = bob.start();
+    for (;;) {
+        rec.transcript.push_back(request);
+        rec.bytes_to_alice += request.size();
+        cascade_output reply = alice.respond(request);
+        REQUIRE(reply.status == cascade_status::ok);
+        if (bob.finished()) {
+            REQUIRE(reply.message.empty());
+            break;
+        }
+        rec.transcript.push_back(reply.message);
+        rec.bytes_to_bob += reply.message.size();
+        qkdnq::reconcile::detail::wire_reader r(qkdnq::bytes_view(reply.message).subspan(8));
+        std::uint64_t count = 0;
+        REQUIRE(r.varint(count));
+        rec.reply_parities += count;
+        cascade_output next = bob.receive(reply.message);
+        REQUIRE(next.status == cascade_status::ok);
+        request = std::move(next.message);
+    }
+    REQUIRE(alice.finished());
+    rec.bob_key = bob.key();
+    rec.stats = bob.statistics();
+    rec.alice_leak = alice.leaked_parities();
+    return rec;
+}
+
+std::uint32_t ppm(double q) { return static_cast<std::uint32_t>(std::lround(q * 1e6)); }
+
+}  // namespace
+
+TEST_CASE("cascade: each variant's block sizes are the published schedules (notes' table, n = 10^4)", "[reconcile][kat]") {
+    // ../shared/notes/scripts/cascade_blocks.py (cascade-python's formulas), first four passes.
+    struct row {
+        cascade_variant variant;
+        double q;
+        std::vector<std::uint32_t> first;
+        std::size_t passes;
+    };
+    const std::vector<row> rows = {
+        {cascade_variant::original, 0.01, {73, 146, 292, 584}, 4},
+        {cascade_variant::original, 0.02, {37, 74, 148, 296}, 4},
+        {cascade_variant::original, 0.05, {15, 30, 60, 120}, 4},
+        {cascade_variant::original, 0.08, {10, 20, 40, 80}, 4},
+        {cascade_variant::biconf, 0.01, {92, 276}, 2},
+        {cascade_variant::biconf, 0.05, {19, 57}, 2},
+        {cascade_variant::biconf, 0.08, {12, 36}, 2},
+        {cascade_variant::yanetal, 0.01, {80, 400, 5000, 5000}, 10},
+        {cascade_variant::yanetal, 0.02, {40, 200, 5000, 5000}, 10},
+        {cascade_variant::yanetal, 0.05, {16, 80, 5000, 5000}, 10},
+        {cascade_variant::yanetal, 0.08, {10, 50, 5000, 5000}, 10},
+        {cascade_variant::option3, 0.02, {50, 100, 5000, 5000}, 16},
+        {cascade_variant::option4, 0.08, {13, 26, 5000, 5000}, 16},
+        {cascade_variant::option7, 0.01, {128, 512, 5000, 5000}, 14},
+        {cascade_variant::option7, 0.05, {32, 128, 5000, 5000}, 14},
+        {cascade_variant::option8, 0.01, {128, 1024, 4096, 5000}, 14},
+        {cascade_variant::option8, 0.02, {64, 512, 4096, 5000}, 14},
+        {cascade_variant::option8, 0.05, {16, 256, 4096, 5000}, 14},
+        {cascade_variant::option8, 0.08, {16, 256, 4096, 5000}, 14},
+    };
+    for (const row& r : rows) {
+        INFO(std::string(to_string(r.variant)) << " at Q = " << r.q);
+        const auto p = cascade_parameters::for_variant(r.variant, 10'000, ppm(r.q), 1);
+        REQUIRE(p.passes() == r.passes);
+        for (std::size_t i = 0; i < r.first.size(); ++i) CHECK(p.block_sizes[i] == r.first[i]);
+        for (std::size_t i = r.first.size(); i < p.passes(); ++i) CHECK(p.block_sizes[i] == 5000);
+    }
+    const auto b = cascade_parameters::for_variant(cascade_variant::biconf, 10'000, 20'000, 1);
+    CHECK(b.biconf_clean_rounds == 10);
+    // Q below 1e-5 is clamped; block sizes never exceed n.
+    CHECK(cascade_parameters::for_variant(cascade_variant::original, 10'000, 0, 1).block_sizes[0] == 10'000);
+    CHECK(cascade_parameters::for_variant(cascade_variant::yanetal, 100, 1000, 1).block_sizes[0] == 100);
+    CHECK_THROWS_AS(cascade_parameters::for_variant(cascade_variant::yanetal, 0, 1000, 1), qkdnq::invalid_argument);
+    CHECK_THROWS_AS(cascade_parameters::for_variant(cascade_variant::yanetal, 100, 500'001, 1), qkdnq::invalid_argument);
+    CHECK_THROWS_AS(cascade_parameters::custom_schedule(100, {0}, 1), qkdnq::invalid_argument);
+    CHECK_THROWS_AS(cascade_parameters::custom_schedule(100, {}, 1), qkdnq::invalid_argument);
+}
+
+TEST_CASE("cascade: an error-free pair discloses only the passes' block parities, in one round trip", "[reconcile][property]") {
+    for (const std::size_t n : {1u, 2u, 63u, 1000u, 10'007u}) {
+        for (const auto variant : {cascade_variant::original, cascade_variant::yanetal, cascade_variant::option8}) {
+            INFO("n = " << n << ", " << to_string(variant));
+            qkdnq::shake_drbg rng(n);
+            const bit_vector key = bit_vector::random(n, rng);
+            const auto params = cascade_parameters::for_variant(variant, n, 20'000, 7);
+            const run_record rec = run(key, key, params);
+            std::size_t expected = 0;
+            for (std::size_t p = 0; p < params.passes(); ++p) {
+                const std::size_t blocks = (n + params.block_sizes[p] - 1) / params.block_sizes[p];
+                expected += p == 0 ? blocks : blocks - 1;  // passes >= 2: the last block follows from the total
+            }
+            CHECK(rec.stats.leaked_parities == expected);
+            CHECK(rec.alice_leak == expected);
+            CHECK(rec.stats.round_trips == 1);
+            CHECK(rec.stats.corrected_bits == 0);
+            CHECK(rec.stats.believed_correct);
+            CHECK(rec.bob_key == key);
+        }
+    }
+}
+
+TEST_CASE("cascade: the leak is exactly the parities sent, and the traffic exactly the bytes sent", "[reconcile][property]") {
+    qkdnq::shake_drbg rng(11);
+    for (const auto variant : {cascade_variant::original, cascade_variant::biconf, cascade_variant::yanetal,
+                               cascade_variant::option7, cascade_variant::option8}) {
+        INFO(to_string(variant));
+        const auto pair = qkdnq::sim::exact_error_key_pair(20'000, 600, rng);
+        const auto params = cascade_parameters::for_variant(variant, 20'000, 30'000, 99);
+        const run_record rec = run(pair.alice, pair.bob, params);
+        CHECK(rec.stats.leaked_parities == rec.reply_parities);
+        CHECK(rec.alice_leak == rec.reply_parities);
+        CHECK(rec.stats.bits_bob_to_alice == 8 * rec.bytes_to_alice);
+        CHECK(rec.stats.bits_alice_to_bob == 8 * rec.bytes_to_bob);
+        CHECK(rec.stats.messages == rec.transcript.size());
+        CHECK(rec.stats.round_trips == rec.transcript.size() / 2);
+        CHECK(rec.stats.corrected_bits >= hamming_distance(pair.alice, pair.bob) - hamming_distance(pair.alice, rec.bob_key));
+        CHECK(rec.bob_key == pair.alice);
+    }
+}
+
+TEST_CASE("cascade: at QBER 1-8 % and n = 10^4 every frame is corrected or caught, with efficiency in bounds", "[reconcile][statistical]") {
+    // Fixed seeds: the outcome is deterministic; the bounds are the (f <= 1.10 at n = 10^4
+    // for the best variant) with room for the 200-frame sample.
+    const std::size_t n = 10'000;
+    const std::size_t frames = 200;
+    for (const double q : {0.01, 0.02, 0.05, 0.08}) {
+        for (const auto variant : {cascade_variant::yanetal, cascade_variant::option8, cascade_variant::original}) {
+            qkdnq::shake_drbg rng(static_cast<std::uint64_t>(q * 1e4) + 1000u * static_cast<unsigned>(variant));
+            double leak = 0, ideal = 0;
+            std::size_t undetected = 0, failed = 0, max_round_trips = 0;
+            for (std::size_t f = 0; f < frames; ++f) {
+                const auto pair = qkdnq::sim::exact_error_key_pair(n, static_cast<std::size_t>(std::lround(q * n)), rng);
+                const auto params = cascade_parameters::for_variant(variant, n, ppm(q), f);
+                const run_record rec = run(pair.alice, pair.bob, params);
+                leak += static_cast<double>(rec.stats.leaked_parities);
+                ideal += static_cast<double>(n) * binary_entropy(q);
+                max_round_trips = std::max(max_round_trips, rec.stats.round_trips);
+                const auto message = qkdnq::reconcile::make_verification_message(pair.alice, {}, rng);
+                const auto outcome = qkdnq::reconcile::check_verification_message(rec.bob_key, message, {});
+                const bool equal = rec.bob_key == pair.alice;
+                if (!equal) ++failed;
+                if (!equal && outcome.status == qkdnq::reconcile::verify_status::match) ++undetected;
+                if (equal) CHECK(outcome.status == qkdnq::reconcile::verify_status::match);
+            }
+            const double efficiency = leak / ideal;
+            INFO(to_string(variant) << " Q = " << q << ": f = " << efficiency << ", failed " << failed << "/" << frames
+                                    << ", max round trips " << max_round_trips);
+            CHECK(undetected == 0);
+            CHECK(failed <= frames / 50);
+            const double bound = variant == cascade_variant::original ? 1.30 : 1.13;
+            CHECK(efficiency < bound);
+            CHECK(efficiency > 1.0);  // below Shannon's limit would mean parities went uncounted
+        }
+    }
+}
+
+TEST_CASE("cascade: identical seeds give bit-identical runs, different seeds different ones", "[reconcile][property]") {
+    qkdnq::shake_drbg rng(5);
+    const auto pair = qkdnq::sim::exact_error_key_pair(5000, 150, rng);
+    for (const auto kind : {shuffle_kind::uniform, shuffle_kind::word_transpose}) {
+        auto params = cascade_parameters::for_variant(cascade_variant::yanetal, 5000, 30'000, 1234);
+        params.shuffle = kind;
+        const run_record a = run(pair.alice, pair.bob, params);
+        const run_record b = run(pair.alice, pair.bob, params);
+        CHECK(a.transcript == b.transcript);
+        params.seed = 1235;
+        const run_record c = run(pair.alice, pair.bob, params);
+        CHECK(a.transcript != c.transcript);
+        CHECK(c.bob_key == pair.alice);
+    }
+}
+
+TEST_CASE("cascade: a rejected message has a precise status and changes nothing", "[reconcile][property]") {
+    qkdnq::shake_drbg rng(17);
+    const auto pair = qkdnq::sim::exact_error_key_pair(4000, 120, rng);
+    const auto params = cascade_parameters::for_variant(cascade_variant::yanetal, 4000, 30'000, 3);
+    const run_record reference = run(pair.alice, pair.bob, params);
+
+    cascade_alice alice(pair.alice, params);
+    cascade_bob bob(pair.bob, params);
+    std::vector<std::uint8_t> request = bob.start();
+    std::vector<std::vector<std::uint8_t>> transcript;
+    std::size_t round = 0;
+    for (;;) {
+        transcript.push_back(request);
+        // Alice: truncations, a bad version, an unknown type, a wrong sequence, a reply sent to her.
+        CHECK(alice.respond(qkdnq::bytes_view(request).first(3)).status == cascade_status::truncated);
+        auto bad = request;
+        bad[2] = 2;
+        CHECK(alice.respond(bad).status == cascade_status::unsupported_version);
+        bad = request;
+        bad[0] ^= 1;
+        CHECK(alice.respond(bad).status == cascade_status::malformed);
+        bad = request;
+        bad[3] = 2;
+        CHECK(alice.respond(bad).status == cascade_status::unexpected_message);
+        bad = request;
+        bad[4] ^= 1;
+        CHECK(alice.respond(bad).status == cascade_status::out_of_sequence);
+        bad = request;
+        bad.push_back(0);
+        CHECK(alice.respond(bad).status == cascade_status::malformed);
+        if (round == 0) {
+            bad = request;
+            bad[8 + 8 + 2] ^= 1;  // the QBER field of the parameters
+            CHECK(alice.respond(bad).status == cascade_status::parameter_mismatch);
+        }
+        const std::size_t leak_before = alice.leaked_parities();
+        cascade_output reply = alice.respond(request);
+        REQUIRE(reply.status == cascade_status::ok);
+        if (bob.finished()) break;
+        CHECK(alice.leaked_parities() > leak_before);
+        transcript.push_back(reply.message);
+        // Bob: the same checks, plus a reply with the wrong parity count and a flipped spare bit.
+        CHECK(bob.receive(qkdnq::bytes_view(reply.message).first(reply.message.size() - 1)).status ==
+              cascade_status::truncated);
+        bad = reply.message;
+        bad[3] = 1;
+        CHECK(bob.receive(bad).status == cascade_status::unexpected_message);
+        bad = reply.message;
+        bad[4] ^= 1;
+        CHECK(bob.receive(bad).status == cascade_status::out_of_sequence);
+        bad = reply.message;
+        bad.push_back(0);
+        CHECK(bob.receive(bad).status == cascade_status::malformed);
+        CHECK(bob.receive(request).status == cascade_status::unexpected_message);
+        cascade_output next = bob.receive(reply.message);
+        REQUIRE(next.status == cascade_status::ok);
+        CHECK(bob.receive(reply.message).status ==  // a replay
+              (bob.finished() ? cascade_status::unexpected_message : cascade_status::out_of_sequence));
+        request = std::move(next.message);
+        ++round;
+    }
+    CHECK(transcript == reference.transcript);
+    CHECK(bob.key() == reference.bob_key);
+    CHECK(alice.respond(transcript.back()).status == cascade_status::unexpected_message);  // after done
+}
+
+TEST_CASE("cascade: programmer errors throw", "[reconcile]") {
+    const auto params = cascade_parameters::for_variant(cascade_variant::yanetal, 1000, 20'000, 3);
+    CHECK_THROWS_AS(cascade_bob(bit_vector(999), params), qkdnq::invalid_argument);
+    CHECK_THROWS_AS(cascade_alice(bit_vector(1001), params), qkdnq::invalid_argument);
+    cascade_bob bob(bit_vector(1000), params);
+    (void)bob.start();
+    CHECK_THROWS_AS((void)bob.start(), qkdnq::invalid_state);
+}
+
+TEST_CASE("cascade: the messages go through the authenticated channel", "[reconcile][auth]") {
+    using qkdnq::auth::role;
+    qkdnq::shake_drbg rng(23);
+    std::vector<std::uint8_t> psk(qkdnq::auth::authenticated_channel<128>::min_pre_shared_bytes + (std::size_t{1} << 16));
+    rng.fill(psk);
+    qkdnq::auth::authenticated_channel<128> alice_channel({.session_id = 9, .side = role::alice}, psk);
+    qkdnq::auth::authenticated_channel<128> bob_channel({.session_id = 9, .side = role::bob}, psk);
+
+    const auto pair = qkdnq::sim::exact_error_key_pair(10'000, 300, rng);
+    const auto params = cascade_parameters::for_variant(cascade_variant::yanetal, 10'000, 30'000, 5);
+    cascade_alice alice(pair.alice, params);
+    cascade_bob bob(pair.bob, params);
+    std::vector<std::uint8_t> request = bob.start();
+    for (;;) {
+        auto wrapped = bob_channel.wrap(request);
+        REQUIRE(wrapped.ok());
+        auto at_alice = alice_channel.unwrap(wrapped.value());
+        REQUIRE(at_alice.status == qkdnq::auth::channel_status::ok);
+        cascade_output reply = alice.respond(at_alice.message.payload);
+        REQUIRE(reply.status == cascade_status::ok);
+        if (bob.finished()) break;
+        auto wrapped_reply = alice_channel.wrap(reply.message);
+        REQUIRE(wrapped_reply.ok());
+        auto at_bob = bob_channel.unwrap(wrapped_reply.value());
+        REQUIRE(at_bob.status == qkdnq::auth::channel_status::ok);
+        cascade_output next = bob.receive(at_bob.message.payload);
+        REQUIRE(next.status == cascade_status::ok);
+        request = std::move(next.message);
+    }
+    CHECK(bob.key() == pair.alice);
+    CHECK(alice.finished());
+    CHECK(bob_channel.counters().messages_sent == bob.statistics().messages - bob.statistics().round_trips);
+}
