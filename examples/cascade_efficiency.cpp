@@ -4,12 +4,14 @@
 //
 //   qkdnq_cascade_efficiency [--n 100000] [--frames 200] [--qber 0.01,0.02,0.05,0.08]
 //                            [--variants original,biconf,yanetal,option3,option7,option8]
-//                            [--threads 2] [--seed 1] [--shuffle uniform|word] [--csv]
+//                            [--threads 2] [--seed 1] [--shuffle uniform|word] [--session-seed] [--csv]
 //
 // Both sides run in this process (frames in parallel on --threads threads); throughput is sifted
 // key bits per wall-clock second, both sides' work included. f counts the parities Alice
 // disclosed (what cascade-cpp and the literature count), f+tag adds the verification tag; the key pairs carry exactly round(QBER n) errors (as cascade-cpp's
 // simulator does) so that h(QBER actual) is exact; --bernoulli draws independent errors instead.
+// Each frame has its own permutation seed unless --session-seed: then one seed per row, its
+// permutations built once (outside the timing) and shared by both sides and all frames.
 #include <qkdnq/hash/shake_drbg.hpp>
 #include <qkdnq/reconcile/cascade.hpp>
 #include <qkdnq/reconcile/verify.hpp>
@@ -22,6 +24,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -67,14 +70,15 @@ struct frame_result {
 };
 
 frame_result run_frame(std::size_t n, double q, cascade_variant variant, shuffle_kind shuffle, bool bernoulli,
-                       std::uint64_t seed) {
+                       std::uint64_t seed, const std::shared_ptr<const cascade_permutations>& perms) {
     qkdnq::shake_drbg rng(seed);
     const auto pair = bernoulli ? qkdnq::sim::bsc_key_pair(n, q, rng)
                                 : qkdnq::sim::exact_error_key_pair(n, static_cast<std::size_t>(std::llround(q * static_cast<double>(n))), rng);
-    auto params = cascade_parameters::for_variant(variant, n, static_cast<std::uint32_t>(std::lround(q * 1e6)), seed);
+    auto params = cascade_parameters::for_variant(variant, n, static_cast<std::uint32_t>(std::lround(q * 1e6)),
+                                                  perms ? 0 : seed);
     params.shuffle = shuffle;
-    cascade_alice alice(pair.alice, params);
-    cascade_bob bob(pair.bob, params);
+    cascade_alice alice(pair.alice, params, perms);
+    cascade_bob bob(pair.bob, params, perms);
     std::vector<std::uint8_t> request = bob.start();
     for (;;) {
         cascade_output reply = alice.respond(request);
@@ -107,7 +111,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> qbers = {"0.01", "0.02", "0.05", "0.08"};
     std::vector<std::string> variants = {"original", "biconf", "yanetal", "option3", "option7", "option8"};
     shuffle_kind shuffle = shuffle_kind::uniform;
-    bool csv = false, bernoulli = false;
+    bool csv = false, bernoulli = false, session = false;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         auto value = [&]() -> std::string {
@@ -126,9 +130,10 @@ int main(int argc, char** argv) {
         else if (a == "--shuffle") shuffle = value() == "word" ? shuffle_kind::word_transpose : shuffle_kind::uniform;
         else if (a == "--csv") csv = true;
         else if (a == "--bernoulli") bernoulli = true;
+        else if (a == "--session-seed") session = true;
         else {
             std::fprintf(stderr, "usage: %s [--n N] [--frames F] [--qber a,b] [--variants x,y] [--threads T] [--seed S] "
-                         "[--shuffle uniform|word] [--bernoulli] [--csv]\n", argv[0]);
+                         "[--shuffle uniform|word] [--session-seed] [--bernoulli] [--csv]\n", argv[0]);
             return a == "--help" ? 0 : 2;
         }
     }
@@ -143,13 +148,19 @@ int main(int argc, char** argv) {
         for (const auto& qs : qbers) {
             const double q = std::stod(qs);
             std::vector<frame_result> results(frames);
+            std::shared_ptr<const cascade_permutations> perms;
+            if (session) {
+                auto p = cascade_parameters::for_variant(variant, n, static_cast<std::uint32_t>(std::lround(q * 1e6)), 0);
+                p.shuffle = shuffle;
+                perms = std::make_shared<const cascade_permutations>(p);
+            }
             std::atomic<std::size_t> next{0};
             const auto t0 = std::chrono::steady_clock::now();
             std::vector<std::thread> pool;
             for (std::size_t t = 0; t < threads; ++t) {
                 pool.emplace_back([&] {
                     for (std::size_t f; (f = next++) < frames;) {
-                        results[f] = run_frame(n, q, variant, shuffle, bernoulli, seed * 1'000'003u + f);
+                        results[f] = run_frame(n, q, variant, shuffle, bernoulli, seed * 1'000'003u + f, perms);
                     }
                 });
             }

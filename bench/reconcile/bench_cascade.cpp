@@ -3,12 +3,14 @@
 //
 //     bench_reconcile_cascade --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 //
-//  * BM_cascade/<variant>/<QBER per mille>/<n>/<shuffle>: one whole reconciliation (Alice's answers
-//    and Bob's corrections, messages encoded and parsed) of an n-bit frame with exactly
-//    round(QBER n) errors; shuffle 1 = uniform, 2 = word_transpose. Counters: bits_per_second
-//    (key bits n per second, both sides' work on one core), efficiency (parities disclosed over
-//    n h(QBER)), round_trips. Eight key pairs per case are made outside the timed loop and used in
-//    turn; each run gets its own permutation seed.
+//  * BM_cascade/<variant>/<QBER per mille>/<n>/<shuffle>/<shared>: one whole reconciliation
+//    (Alice's answers and Bob's corrections, messages encoded and parsed) of an n-bit frame with
+//    exactly round(QBER n) errors; shuffle 1 = uniform, 2 = word_transpose. shared 0: each run
+//    gets its own permutation seed, so both sides build every pass permutation; shared 1: a
+//    session seed, the permutations built once outside the loop and shared by both sides and all
+//    runs (cascade_permutations). Counters: bits_per_second (key bits n per second, both sides'
+//    work on one core), efficiency (parities disclosed over n h(QBER)), round_trips. Eight key
+//    pairs per case are made outside the timed loop and used in turn.
 // The efficiency table over many frames (f, FER after verification, round trips, CSV) is the
 // example program qkdnq_cascade_efficiency.
 #include <qkdnq/hash/shake_drbg.hpp>
@@ -19,6 +21,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace {
@@ -32,6 +35,7 @@ void BM_cascade(benchmark::State& state) {
     const double q = static_cast<double>(state.range(1)) / 1000.0;
     const auto n = static_cast<std::size_t>(state.range(2));
     const auto shuffle = static_cast<shuffle_kind>(state.range(3));
+    const bool shared = state.range(4) != 0;
     qkdnq::shake_drbg rng(static_cast<std::uint64_t>(state.range(1) * 1000 + state.range(0)));
     std::vector<qkdnq::sim::key_pair> pairs;
     for (int i = 0; i < 8; ++i) {
@@ -39,12 +43,18 @@ void BM_cascade(benchmark::State& state) {
     }
     double leak = 0, round_trips = 0, runs = 0;
     std::uint64_t seed = 1;
+    const auto ppm = static_cast<std::uint32_t>(state.range(1) * 1000);
+    auto session = cascade_parameters::for_variant(variant, n, ppm, 0);
+    session.shuffle = shuffle;
+    std::shared_ptr<const cascade_permutations> perms;
+    if (shared) perms = std::make_shared<const cascade_permutations>(session);
     for (auto _ : state) {
         const auto& pair = pairs[static_cast<std::size_t>(seed) % pairs.size()];
-        auto params = cascade_parameters::for_variant(variant, n, static_cast<std::uint32_t>(state.range(1) * 1000), seed++);
+        auto params = cascade_parameters::for_variant(variant, n, ppm, shared ? 0 : seed);
+        ++seed;
         params.shuffle = shuffle;
-        cascade_alice alice(pair.alice, params);
-        cascade_bob bob(pair.bob, params);
+        cascade_alice alice(pair.alice, params, perms);
+        cascade_bob bob(pair.bob, params, perms);
         std::vector<std::uint8_t> request = bob.start();
         for (;;) {
             cascade_output reply = alice.respond(request);
@@ -63,13 +73,16 @@ void BM_cascade(benchmark::State& state) {
 }
 
 void cascade_cases(benchmark::internal::Benchmark* b) {
-    for (const auto v : {cascade_variant::original, cascade_variant::yanetal, cascade_variant::option8}) {
-        for (const int q : {10, 20, 50, 80}) b->Args({static_cast<long>(v), q, 100'000, 1});
+    const auto yan = static_cast<long>(cascade_variant::yanetal);
+    for (const auto v : {cascade_variant::original, cascade_variant::yanetal, cascade_variant::option7}) {
+        for (const int q : {10, 20, 50, 80}) b->Args({static_cast<long>(v), q, 100'000, 1, 1});
     }
-    for (const int q : {10, 50}) b->Args({static_cast<long>(cascade_variant::yanetal), q, 100'000, 2});
-    for (const int q : {10, 50}) b->Args({static_cast<long>(cascade_variant::yanetal), q, 10'000, 1});
+    for (const int q : {10, 50}) b->Args({yan, q, 100'000, 1, 0});
+    for (const int q : {10, 50}) b->Args({yan, q, 100'000, 2, 1});
+    for (const int q : {10, 50}) b->Args({yan, q, 100'000, 2, 0});
+    for (const int q : {10, 50}) b->Args({yan, q, 10'000, 1, 1});
 }
 
 }  // namespace
 
-BENCHMARK(BM_cascade)->Apply(cascade_cases)->ArgNames({"variant", "qber_permille", "n", "shuffle"})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_cascade)->Apply(cascade_cases)->ArgNames({"variant", "qber_permille", "n", "shuffle", "shared"})->Unit(benchmark::kMillisecond);

@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -214,6 +215,36 @@ TEST_CASE("cascade: identical seeds give bit-identical runs, different seeds dif
         CHECK(a.transcript != c.transcript);
         CHECK(c.bob_key == pair.alice);
     }
+}
+
+TEST_CASE("cascade: permutations shared by both sides and across frames give the same runs", "[reconcile][property]") {
+    qkdnq::shake_drbg rng(6);
+    const auto params = cascade_parameters::for_variant(cascade_variant::yanetal, 3000, 40'000, 77);
+    const auto shared = std::make_shared<const qkdnq::reconcile::cascade_permutations>(params);
+    for (int frame = 0; frame < 3; ++frame) {
+        const auto pair = qkdnq::sim::exact_error_key_pair(3000, 120, rng);
+        const run_record own = run(pair.alice, pair.bob, params);
+        cascade_alice alice(pair.alice, params, shared);
+        cascade_bob bob(pair.bob, params, shared);
+        std::vector<std::vector<std::uint8_t>> transcript;
+        std::vector<std::uint8_t> request = bob.start();
+        for (;;) {
+            transcript.push_back(request);
+            cascade_output reply = alice.respond(request);
+            REQUIRE(reply.status == cascade_status::ok);
+            if (bob.finished()) break;
+            transcript.push_back(reply.message);
+            cascade_output next = bob.receive(reply.message);
+            REQUIRE(next.status == cascade_status::ok);
+            request = std::move(next.message);
+        }
+        CHECK(transcript == own.transcript);
+        CHECK(bob.key() == pair.alice);
+    }
+    auto other = params;
+    other.seed = 78;
+    CHECK_THROWS_AS(cascade_bob(bit_vector(3000), other, shared), qkdnq::invalid_argument);
+    CHECK_THROWS_AS(cascade_alice(bit_vector(3000), other, shared), qkdnq::invalid_argument);
 }
 
 TEST_CASE("cascade: a rejected message has a precise status and changes nothing", "[reconcile][property]") {

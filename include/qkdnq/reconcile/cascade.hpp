@@ -73,6 +73,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -126,46 +127,87 @@ struct cascade_statistics {
     bool believed_correct = false;      // finished, and no known block's parities still differ
 };
 
+// The pass permutations of one (n, seed, shuffle): built once, then shared read-only by both
+// sides in one process and by every frame that uses the same seed (a session seed), so that a
+// frame pays only for applying them. Pass p (wire numbering, p >= 1) is
+// pass_permutation(n, seed, p, shuffle). Sharing permutations across frames is sound (they are
+// public and independent of the errors), but then the frames of a simulation are not independent
+// samples of the permutations.
+class cascade_permutations {
+public:
+    // Builds passes 1 ... passes - 1 (pass 0 is the identity).
+    cascade_permutations(std::size_t key_bits, std::uint64_t seed, shuffle_kind kind, std::size_t passes)
+        : m_key_bits(key_bits), m_seed(seed), m_kind(kind) {
+        for (std::size_t p = 1; p < passes; ++p) {
+            m_perms.emplace_back(key_bits, seed, static_cast<std::uint32_t>(p), kind);
+        }
+    }
+    // Every normal pass of a parameter set.
+    explicit cascade_permutations(const cascade_parameters& params)
+        : cascade_permutations(static_cast<std::size_t>(params.key_bits), params.seed, params.shuffle, params.passes()) {}
+
+    [[nodiscard]] bool serves(const cascade_parameters& params) const noexcept {
+        return params.key_bits == m_key_bits && params.seed == m_seed && params.shuffle == m_kind;
+    }
+    // Pass p's permutation, or nullptr if this set does not hold it.
+    [[nodiscard]] const pass_permutation* find(std::size_t pass) const noexcept {
+        return pass >= 1 && pass <= m_perms.size() ? &m_perms[pass - 1] : nullptr;
+    }
+
+private:
+    std::size_t m_key_bits;
+    std::uint64_t m_seed;
+    shuffle_kind m_kind;
+    std::vector<pass_permutation> m_perms;
+};
+
 namespace detail {
 
 // The permuted views both sides keep: view 0 is the key itself, view p >= 1 the key under the
-// permutation of (seed, p).
+// permutation of (seed, p), taken from a shared set where one is given.
 class cascade_views {
 public:
     cascade_views() = default;
-    cascade_views(std::uint64_t seed, shuffle_kind kind) : m_seed(seed), m_kind(kind) {}
+    cascade_views(std::uint64_t seed, shuffle_kind kind, std::shared_ptr<const cascade_permutations> shared)
+        : m_seed(seed), m_kind(kind), m_shared(std::move(shared)) {}
 
     [[nodiscard]] bool has(std::size_t pass) const noexcept { return pass < m_views.size() && m_built[pass]; }
     void build(std::size_t pass, const bit_vector& key) {
         if (pass >= m_views.size()) {
             m_views.resize(pass + 1);
-            m_perms.resize(pass + 1);
+            m_perms.resize(pass + 1, nullptr);
             m_built.resize(pass + 1, false);
         }
         if (pass == 0) {
             m_views[0] = key;
         } else {
-            m_perms[pass] = pass_permutation(key.size(), m_seed, static_cast<std::uint32_t>(pass), m_kind);
-            m_perms[pass].apply(key, m_views[pass]);
+            const pass_permutation* perm = m_shared ? m_shared->find(pass) : nullptr;
+            if (perm == nullptr) {
+                m_own.push_back(std::make_unique<pass_permutation>(key.size(), m_seed, static_cast<std::uint32_t>(pass), m_kind));
+                perm = m_own.back().get();
+            }
+            m_perms[pass] = perm;
+            perm->apply(key, m_views[pass]);
         }
         m_built[pass] = true;
     }
     [[nodiscard]] const bit_vector& view(std::size_t pass) const noexcept { return m_views[pass]; }
     [[nodiscard]] std::size_t position(std::size_t pass, std::size_t original) const noexcept {
-        return pass == 0 ? original : m_perms[pass].position_of(original);
+        return pass == 0 ? original : m_perms[pass]->position_of(original);
     }
     [[nodiscard]] std::size_t source(std::size_t pass, std::size_t position) const {
-        return pass == 0 ? position : m_perms[pass].source(position);
+        return pass == 0 ? position : m_perms[pass]->source(position);
     }
     // Flips view bit j of pass p (the caller maps it from the key position).
     void flip_at(std::size_t pass, std::size_t j) { m_views[pass].flip(j); }
-    [[nodiscard]] std::size_t count() const noexcept { return m_views.size(); }
 
 private:
     std::uint64_t m_seed = 0;
     shuffle_kind m_kind = shuffle_kind::uniform;
+    std::shared_ptr<const cascade_permutations> m_shared;
+    std::vector<std::unique_ptr<pass_permutation>> m_own;
     std::vector<bit_vector> m_views;
-    std::vector<pass_permutation> m_perms;
+    std::vector<const pass_permutation*> m_perms;
     std::vector<bool> m_built;
 };
 
@@ -211,8 +253,13 @@ inline void write_parameters(wire_writer& w, const cascade_parameters& p) {
     return cascade_status::ok;
 }
 
-inline void check_key_matches(const char* who, const bit_vector& key, const cascade_parameters& params) {
+inline void check_key_matches(const char* who, const bit_vector& key, const cascade_parameters& params,
+                              const std::shared_ptr<const cascade_permutations>& shared) {
     params.validate();
+    if (shared && !shared->serves(params)) {
+        throw invalid_argument(std::string("qkdnq::reconcile::") + who +
+                               ": the shared permutations are for another key size, seed or shuffle");
+    }
     if (key.size() != params.key_bits) {
         throw invalid_argument(std::string("qkdnq::reconcile::") + who + ": key of " + std::to_string(key.size()) +
                                " bits, parameters for " + std::to_string(params.key_bits));
@@ -224,9 +271,11 @@ inline void check_key_matches(const char* who, const bit_vector& key, const casc
 // The side holding the reference key: answers Bob's parity questions and counts what it discloses.
 class cascade_alice {
 public:
-    cascade_alice(bit_vector key, cascade_parameters params) : m_key(std::move(key)), m_params(std::move(params)) {
-        detail::check_key_matches("cascade_alice", m_key, m_params);
-        m_views = detail::cascade_views(m_params.seed, m_params.shuffle);
+    // `permutations`, if given, must be for the parameters' key size, seed and shuffle.
+    cascade_alice(bit_vector key, cascade_parameters params, std::shared_ptr<const cascade_permutations> permutations = {})
+        : m_key(std::move(key)), m_params(std::move(params)) {
+        detail::check_key_matches("cascade_alice", m_key, m_params, permutations);
+        m_views = detail::cascade_views(m_params.seed, m_params.shuffle, std::move(permutations));
     }
 
     // Takes one message from Bob: a request (answered) or the done message (nothing to send).
@@ -370,9 +419,11 @@ private:
 // The side holding the noisy key: drives the protocol, asks parities, corrects its key.
 class cascade_bob {
 public:
-    cascade_bob(bit_vector key, cascade_parameters params) : m_key(std::move(key)), m_params(std::move(params)) {
-        detail::check_key_matches("cascade_bob", m_key, m_params);
-        m_views = detail::cascade_views(m_params.seed, m_params.shuffle);
+    // `permutations`, if given, must be for the parameters' key size, seed and shuffle.
+    cascade_bob(bit_vector key, cascade_parameters params, std::shared_ptr<const cascade_permutations> permutations = {})
+        : m_key(std::move(key)), m_params(std::move(params)) {
+        detail::check_key_matches("cascade_bob", m_key, m_params, permutations);
+        m_views = detail::cascade_views(m_params.seed, m_params.shuffle, std::move(permutations));
         m_stats.key_bits = m_key.size();
     }
 
