@@ -3,7 +3,7 @@
 // throughput, printed as a table and (with --csv) as CSV.
 //
 //   qkdnq_cascade_efficiency [--n 100000] [--frames 200] [--qber 0.01,0.02,0.05,0.08]
-//                            [--variants original,biconf,yanetal,option3,option7,option8]
+//                            [--variants original,biconf,yanetal,option3,option7,option8,pow2x4,pow2x8]
 //                            [--threads 2] [--seed 1] [--shuffle uniform|word] [--session-seed] [--csv]
 //
 // Both sides run in this process (frames in parallel on --threads threads); throughput is sifted
@@ -51,7 +51,7 @@ std::vector<std::string> split(std::string_view s) {
 cascade_variant parse_variant(const std::string& name) {
     for (const auto v : {cascade_variant::original, cascade_variant::biconf, cascade_variant::yanetal,
                          cascade_variant::option3, cascade_variant::option4, cascade_variant::option7,
-                         cascade_variant::option8}) {
+                         cascade_variant::option8, cascade_variant::pow2x4, cascade_variant::pow2x8}) {
         if (name == to_string(v)) return v;
     }
     std::fprintf(stderr, "unknown variant '%s'\n", name.c_str());
@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
     std::size_t n = 100'000, frames = 200, threads = 2;
     std::uint64_t seed = 1;
     std::vector<std::string> qbers = {"0.01", "0.02", "0.05", "0.08"};
-    std::vector<std::string> variants = {"original", "biconf", "yanetal", "option3", "option7", "option8"};
+    std::vector<std::string> variants = {"original", "biconf", "yanetal", "option3", "option7", "option8", "pow2x4", "pow2x8"};
     shuffle_kind shuffle = shuffle_kind::uniform;
     bool csv = false, bernoulli = false, session = false;
     for (int i = 1; i < argc; ++i) {

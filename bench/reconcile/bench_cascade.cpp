@@ -74,13 +74,14 @@ void BM_cascade(benchmark::State& state) {
 
 void cascade_cases(benchmark::internal::Benchmark* b) {
     const auto yan = static_cast<long>(cascade_variant::yanetal);
-    for (const auto v : {cascade_variant::original, cascade_variant::yanetal, cascade_variant::option7}) {
+    for (const auto v : {cascade_variant::original, cascade_variant::yanetal, cascade_variant::option7,
+                         cascade_variant::pow2x4, cascade_variant::pow2x8}) {
         for (const int q : {10, 20, 50, 80}) b->Args({static_cast<long>(v), q, 100'000, 1, 1});
     }
     for (const int q : {10, 50}) b->Args({yan, q, 100'000, 1, 0});
     for (const int q : {10, 50}) b->Args({yan, q, 100'000, 2, 1});
     for (const int q : {10, 50}) b->Args({yan, q, 100'000, 2, 0});
-    for (const int q : {10, 50}) b->Args({yan, q, 10'000, 1, 1});
+    for (const int q : {10, 50}) b->Args({static_cast<long>(cascade_variant::pow2x4), q, 10'000, 1, 1});
 }
 
 }  // namespace

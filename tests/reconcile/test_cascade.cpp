@@ -104,6 +104,14 @@ TEST_CASE("cascade: each variant's block sizes are the published schedules (note
         {cascade_variant::option8, 0.02, {64, 512, 4096, 5000}, 14},
         {cascade_variant::option8, 0.05, {16, 256, 4096, 5000}, 14},
         {cascade_variant::option8, 0.08, {16, 256, 4096, 5000}, 14},
+        // This project's: 0.8/Q rounded down to a power of two.
+        {cascade_variant::pow2x4, 0.01, {64, 256, 5000, 5000}, 14},
+        {cascade_variant::pow2x4, 0.02, {32, 128, 5000, 5000}, 14},
+        {cascade_variant::pow2x4, 0.05, {16, 64, 5000, 5000}, 14},
+        {cascade_variant::pow2x4, 0.08, {8, 32, 5000, 5000}, 14},
+        {cascade_variant::pow2x8, 0.01, {64, 512, 5000, 5000}, 14},
+        {cascade_variant::pow2x8, 0.05, {16, 128, 5000, 5000}, 14},
+        {cascade_variant::pow2x8, 0.16, {4, 32, 5000, 5000}, 14},
     };
     for (const row& r : rows) {
         INFO(std::string(to_string(r.variant)) << " at Q = " << r.q);
@@ -149,7 +157,8 @@ TEST_CASE("cascade: an error-free pair discloses only the passes' block parities
 TEST_CASE("cascade: the leak is exactly the parities sent, and the traffic exactly the bytes sent", "[reconcile][property]") {
     qkdnq::shake_drbg rng(11);
     for (const auto variant : {cascade_variant::original, cascade_variant::biconf, cascade_variant::yanetal,
-                               cascade_variant::option7, cascade_variant::option8}) {
+                               cascade_variant::option7, cascade_variant::option8, cascade_variant::pow2x4,
+                               cascade_variant::pow2x8}) {
         INFO(to_string(variant));
         const auto pair = qkdnq::sim::exact_error_key_pair(20'000, 600, rng);
         const auto params = cascade_parameters::for_variant(variant, 20'000, 30'000, 99);
@@ -171,7 +180,7 @@ TEST_CASE("cascade: at QBER 1-8 % and n = 10^4 every frame is corrected or caugh
     const std::size_t n = 10'000;
     const std::size_t frames = 200;
     for (const double q : {0.01, 0.02, 0.05, 0.08}) {
-        for (const auto variant : {cascade_variant::yanetal, cascade_variant::option8, cascade_variant::original}) {
+        for (const auto variant : {cascade_variant::yanetal, cascade_variant::pow2x4, cascade_variant::original}) {
             qkdnq::shake_drbg rng(static_cast<std::uint64_t>(q * 1e4) + 1000u * static_cast<unsigned>(variant));
             double leak = 0, ideal = 0;
             std::size_t undetected = 0, failed = 0, max_round_trips = 0;

@@ -69,6 +69,7 @@
 #include <qkdnq/reconcile/permutation.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -142,9 +143,25 @@ public:
             m_perms.emplace_back(key_bits, seed, static_cast<std::uint32_t>(p), kind);
         }
     }
-    // Every normal pass of a parameter set.
+    // Every normal pass of a parameter set; for the passes of at most two blocks (k >= n/2, n >=
+    // 128) also the key positions of the first block, so that their block parities cost a masked
+    // popcount instead of a permuted copy of the key (built only once a search needs it).
     explicit cascade_permutations(const cascade_parameters& params)
-        : cascade_permutations(static_cast<std::size_t>(params.key_bits), params.seed, params.shuffle, params.passes()) {}
+        : cascade_permutations(static_cast<std::size_t>(params.key_bits), params.seed, params.shuffle, params.passes()) {
+        const std::size_t n = m_key_bits;
+        m_masks.resize(m_perms.size());
+        m_mask_block.resize(m_perms.size(), 0);
+        for (std::size_t p = 1; p < params.passes(); ++p) {
+            const std::size_t k = params.block_sizes[p];
+            if (n < 128 || 2 * k < n) continue;
+            bit_vector mask(n);
+            for (std::size_t l = 0; l < n; ++l) {
+                if (m_perms[p - 1].position_of(l) < k) mask.set(l);
+            }
+            m_masks[p - 1] = std::move(mask);
+            m_mask_block[p - 1] = k;
+        }
+    }
 
     [[nodiscard]] bool serves(const cascade_parameters& params) const noexcept {
         return params.key_bits == m_key_bits && params.seed == m_seed && params.shuffle == m_kind;
@@ -153,12 +170,19 @@ public:
     [[nodiscard]] const pass_permutation* find(std::size_t pass) const noexcept {
         return pass >= 1 && pass <= m_perms.size() ? &m_perms[pass - 1] : nullptr;
     }
+    // The key positions in pass p's first block of k bits, or nullptr if not held.
+    [[nodiscard]] const bit_vector* first_block_mask(std::size_t pass, std::size_t k) const noexcept {
+        if (pass < 1 || pass > m_masks.size() || m_mask_block[pass - 1] != k) return nullptr;
+        return &m_masks[pass - 1];
+    }
 
 private:
     std::size_t m_key_bits;
     std::uint64_t m_seed;
     shuffle_kind m_kind;
     std::vector<pass_permutation> m_perms;
+    std::vector<bit_vector> m_masks;
+    std::vector<std::size_t> m_mask_block;
 };
 
 namespace detail {
@@ -200,6 +224,10 @@ public:
     }
     // Flips view bit j of pass p (the caller maps it from the key position).
     void flip_at(std::size_t pass, std::size_t j) { m_views[pass].flip(j); }
+    // The shared set's first-block mask for pass p with blocks of k bits, or nullptr.
+    [[nodiscard]] const bit_vector* first_block_mask(std::size_t pass, std::size_t k) const noexcept {
+        return m_shared ? m_shared->first_block_mask(pass, k) : nullptr;
+    }
 
 private:
     std::uint64_t m_seed = 0;
@@ -210,6 +238,31 @@ private:
     std::vector<const pass_permutation*> m_perms;
     std::vector<bool> m_built;
 };
+
+// Parity of view bits [begin, end), begin < end <= size (checked by the callers' parsers).
+[[nodiscard]] inline bool range_parity(const bit_vector& v, std::size_t begin, std::size_t end) noexcept {
+    const std::uint64_t* w = v.words().data();
+    const std::size_t first = begin / 64;
+    const std::size_t last = (end - 1) / 64;
+    const std::uint64_t head = ~std::uint64_t{0} << (begin % 64);
+    const std::uint64_t tail = ~std::uint64_t{0} >> (63 - (end - 1) % 64);
+    if (first == last) return std::popcount(w[first] & head & tail) & 1;
+    std::uint64_t acc = (w[first] & head) ^ (w[last] & tail);
+    for (std::size_t i = first + 1; i < last; ++i) acc ^= w[i];
+    return std::popcount(acc) & 1;
+}
+
+// Parities of the key's bits inside and outside a mask (a pass's first and second block).
+[[nodiscard]] inline std::pair<bool, bool> masked_parities(const bit_vector& key, const bit_vector& mask) noexcept {
+    std::uint64_t in = 0, out = 0;
+    const auto k = key.words();
+    const auto m = mask.words();
+    for (std::size_t i = 0; i < k.size(); ++i) {
+        in ^= k[i] & m[i];
+        out ^= k[i] & ~m[i];
+    }
+    return {(std::popcount(in) & 1) != 0, (std::popcount(out) & 1) != 0};
+}
 
 inline void write_parameters(wire_writer& w, const cascade_parameters& p) {
     w.u64(p.key_bits);
@@ -358,17 +411,25 @@ public:
             ++at;
         };
         for (const parsed_item& item : m_parsed) {
+            if (item.kind == cascade_item_kind::blocks && !m_views.has(item.pass) && item.count <= 2) {
+                if (const bit_vector* mask = m_views.first_block_mask(item.pass, item.block_size)) {
+                    const auto [first, second] = detail::masked_parities(m_key, *mask);
+                    if (item.count >= 1) put(first);
+                    if (item.count == 2) put(second);
+                    continue;
+                }
+            }
             if (!m_views.has(item.pass)) m_views.build(item.pass, m_key);
             const bit_vector& v = m_views.view(item.pass);
             if (item.kind == cascade_item_kind::blocks) {
                 for (std::size_t b = 0; b < item.count; ++b) {
                     const std::size_t begin = b * item.block_size;
-                    put(v.parity(begin, std::min(n, begin + item.block_size)));
+                    put(detail::range_parity(v, begin, std::min(n, begin + item.block_size)));
                 }
             } else {
                 for (std::size_t j = 0; j < item.count; ++j) {
                     const auto [begin, end] = m_ranges[item.first_range + j];
-                    put(v.parity(begin, end));
+                    put(detail::range_parity(v, begin, end));
                 }
             }
         }
@@ -492,6 +553,7 @@ private:
         bool known = false;            // Alice's block parities have arrived
         bool tracked = false;          // started: its view and block parities follow every correction
         bool searchable = false;       // its blocks are searched (BICONF without cascading stops this)
+        const bit_vector* mask = nullptr;  // shared first-block mask: no view until the first search
     };
     struct pending_blocks {
         std::uint32_t pass;
@@ -608,7 +670,8 @@ private:
             const bool left_correct = bit_at(bits, at++);
             const node parent = m_nodes[x];
             const std::uint32_t mid = parent.begin + (parent.end - parent.begin + 1) / 2;
-            const bool left_error = m_views.view(parent.pass).parity(parent.begin, mid) != left_correct;
+            if (!m_views.has(parent.pass)) m_views.build(parent.pass, m_key);  // a masked pass's first search
+            const bool left_error = detail::range_parity(m_views.view(parent.pass), parent.begin, mid) != left_correct;
             m_nodes[x].left = static_cast<std::uint32_t>(m_nodes.size());
             m_nodes.push_back({parent.begin, mid, no_node, 0, parent.pass, left_correct, left_error});
             m_nodes.push_back({mid, parent.end, no_node, 0, parent.pass, parent.correct != left_correct,
@@ -628,6 +691,14 @@ private:
         for (std::size_t p = 0; p < m_passes.size(); ++p) {
             const pass_state& ps = m_passes[p];
             if (!ps.tracked) continue;  // a pass's view and block parities are brought up to date when it starts
+            if (!m_views.has(p)) {      // a masked pass nobody searched yet: top-level blocks only
+                const std::size_t b = (*ps.mask)[l] ? 0 : 1;
+                if (b >= ps.blocks) continue;
+                node& nx = m_nodes[ps.first_node + b];
+                nx.error = !nx.error;
+                if (nx.error) m_dirty.push_back(ps.first_node + static_cast<std::uint32_t>(b));
+                continue;
+            }
             const std::size_t j = m_views.position(p, l);
             m_views.flip_at(p, j);
             const std::size_t b = j / ps.block_size;
@@ -683,11 +754,21 @@ private:
         pass_state& ps = m_passes[p];
         ps.tracked = true;
         ps.searchable = true;
+        ps.mask = ps.blocks <= 2 ? m_views.first_block_mask(p, ps.block_size) : nullptr;
+        if (ps.mask != nullptr) {  // no view until a search needs one
+            const auto [first, second] = detail::masked_parities(m_key, *ps.mask);
+            for (std::uint32_t b = 0; b < ps.blocks; ++b) {
+                node& x = m_nodes[ps.first_node + b];
+                x.error = (b == 0 ? first : second) != x.correct;
+                m_dirty.push_back(ps.first_node + b);
+            }
+            return;
+        }
         m_views.build(p, m_key);
         const bit_vector& v = m_views.view(p);
         for (std::uint32_t b = 0; b < ps.blocks; ++b) {
             node& x = m_nodes[ps.first_node + b];
-            x.error = v.parity(x.begin, x.end) != x.correct;
+            x.error = detail::range_parity(v, x.begin, x.end) != x.correct;
             m_dirty.push_back(ps.first_node + b);
         }
     }

@@ -17,6 +17,13 @@
 //   option4    16      as option3 (sub-block reuse: always on here, so the same algorithm)
 //   option7    14      2^ceil(log2(1/Q))       4 k1                    n/2           -
 //   option8    14      2^ceil(a), a = log2(1/Q) - 1/2; k2 = 2^ceil((a+12)/2); k3 = 4096; then n/2
+//   pow2x4     14      2^floor(log2(0.8/Q))    4 k1                    n/2           -
+//   pow2x8     14      2^floor(log2(0.8/Q))    8 k1                    n/2           -
+//
+// pow2x4 and pow2x8 are this project's: Yan et al.'s k1 = 0.8/Q rounded down to a power of two
+// (BINARY then never wastes a level), found by a scan of schedules at n = 10^4 and 10^5
+// (docs/reconciliation.md). pow2x4 needs the fewest round trips for its efficiency; pow2x8
+// discloses fewer parities at about twice the round trips.
 //
 // "original" is Brassard and Salvail's protocol (EUROCRYPT '93) with Crépeau's fit k1 = 0.73/Q;
 // "biconf" is the Sugimoto-Yamazaki optimisation (w1 = 0.92/Q, w2 = 3 w1) followed by BICONF
@@ -50,6 +57,8 @@ enum class cascade_variant : std::uint8_t {
     option4 = 5,
     option7 = 6,
     option8 = 7,
+    pow2x4 = 8,
+    pow2x8 = 9,
     custom = 255,  // a caller-given block-size schedule
 };
 
@@ -62,6 +71,8 @@ enum class cascade_variant : std::uint8_t {
         case cascade_variant::option4: return "option4";
         case cascade_variant::option7: return "option7";
         case cascade_variant::option8: return "option8";
+        case cascade_variant::pow2x4: return "pow2x4";
+        case cascade_variant::pow2x8: return "pow2x8";
         case cascade_variant::custom: return "custom";
     }
     return "unknown";
@@ -141,6 +152,13 @@ struct cascade_parameters {
                 k.resize(14, half);
                 break;
             }
+            case cascade_variant::pow2x4:
+            case cascade_variant::pow2x8: {
+                k.push_back(std::uint64_t{1} << power_of_two_at_most(800'000, q));
+                k.push_back((variant == cascade_variant::pow2x4 ? 4 : 8) * k.back());
+                k.resize(14, half);
+                break;
+            }
             case cascade_variant::custom:
                 throw invalid_argument("qkdnq::reconcile::cascade_parameters::for_variant: use "
                                        "cascade_parameters::custom_schedule for a custom schedule");
@@ -200,6 +218,12 @@ private:
     }
     [[nodiscard]] static std::uint32_t clamp_block(std::uint64_t k, std::size_t n) noexcept {
         return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(k, 1, n));
+    }
+    // The greatest c with 2^c <= c0 / Q = 10^6 c0 / q, for c0 / Q >= 1 (c0 = 0.8 here, Q <= 1/2).
+    [[nodiscard]] static unsigned power_of_two_at_most(std::uint64_t scaled_c0, std::uint64_t q) noexcept {
+        unsigned c = 0;
+        while ((std::uint64_t{2} << c) * q <= scaled_c0) ++c;
+        return c;
     }
     // The least c with 2^c >= 1/Q = 10^6 / q.
     [[nodiscard]] static unsigned power_of_two_at_least_inverse(std::uint64_t q) noexcept {
