@@ -4,6 +4,8 @@
 //
 //   qkdnq_cascade_efficiency [--n 100000] [--frames 200] [--qber 0.01,0.02,0.05,0.08]
 //                            [--variants original,biconf,yanetal,option3,option7,option8,pow2x4,pow2x8]
+//                            (or a custom schedule "k1,k2,...:passes", padded with n/2; separate
+//                            several with ';')
 //                            [--threads 2] [--seed 1] [--shuffle uniform|word] [--session-seed] [--csv]
 //
 // Both sides run in this process (frames in parallel on --threads threads); throughput is sifted
@@ -36,11 +38,11 @@ using namespace qkdnq::reconcile;
 
 double binary_entropy(double p) { return p <= 0 || p >= 1 ? 0.0 : -p * std::log2(p) - (1 - p) * std::log2(1 - p); }
 
-std::vector<std::string> split(std::string_view s) {
+std::vector<std::string> split(std::string_view s, char separator = ',') {
     std::vector<std::string> out;
     std::size_t at = 0;
     while (at <= s.size()) {
-        const std::size_t comma = s.find(',', at);
+        const std::size_t comma = s.find(separator, at);
         out.emplace_back(s.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
         if (comma == std::string_view::npos) break;
         at = comma + 1;
@@ -58,6 +60,18 @@ cascade_variant parse_variant(const std::string& name) {
     std::exit(2);
 }
 
+// A variant by name, or "k1,k2,...:passes": a custom schedule padded with n/2 to that many passes.
+cascade_parameters make_parameters(const std::string& name, std::size_t n, double q, std::uint64_t seed) {
+    const std::size_t colon = name.find(':');
+    if (colon == std::string::npos) {
+        return cascade_parameters::for_variant(parse_variant(name), n, static_cast<std::uint32_t>(std::lround(q * 1e6)), seed);
+    }
+    std::vector<std::uint32_t> sizes;
+    for (const auto& k : split(std::string_view(name).substr(0, colon))) sizes.push_back(static_cast<std::uint32_t>(std::stoul(k)));
+    sizes.resize(std::stoul(name.substr(colon + 1)), static_cast<std::uint32_t>(std::max<std::size_t>(1, n / 2)));
+    return cascade_parameters::custom_schedule(n, sizes, seed);
+}
+
 struct frame_result {
     double leak = 0;      // parities Alice disclosed
     double tag = 0;       // verification tag bits
@@ -69,25 +83,16 @@ struct frame_result {
     double bits_sent = 0;
 };
 
-frame_result run_frame(std::size_t n, double q, cascade_variant variant, shuffle_kind shuffle, bool bernoulli,
+frame_result run_frame(std::size_t n, double q, const std::string& variant, shuffle_kind shuffle, bool bernoulli,
                        std::uint64_t seed, const std::shared_ptr<const cascade_permutations>& perms) {
     qkdnq::shake_drbg rng(seed);
     const auto pair = bernoulli ? qkdnq::sim::bsc_key_pair(n, q, rng)
                                 : qkdnq::sim::exact_error_key_pair(n, static_cast<std::size_t>(std::llround(q * static_cast<double>(n))), rng);
-    auto params = cascade_parameters::for_variant(variant, n, static_cast<std::uint32_t>(std::lround(q * 1e6)),
-                                                  perms ? 0 : seed);
+    auto params = make_parameters(variant, n, q, perms ? 0 : seed);
     params.shuffle = shuffle;
     cascade_alice alice(pair.alice, params, perms);
     cascade_bob bob(pair.bob, params, perms);
-    std::vector<std::uint8_t> request = bob.start();
-    for (;;) {
-        cascade_output reply = alice.respond(request);
-        if (reply.status != cascade_status::ok) std::abort();
-        if (bob.finished()) break;
-        cascade_output next = bob.receive(reply.message);
-        if (next.status != cascade_status::ok) std::abort();
-        request = std::move(next.message);
-    }
+    if (run_in_memory(alice, bob) != cascade_status::ok) std::abort();
     const auto message = make_verification_message(pair.alice, {}, rng);
     const auto outcome = check_verification_message(bob.key(), message, {});
     const auto& s = bob.statistics();
@@ -126,7 +131,10 @@ int main(int argc, char** argv) {
         else if (a == "--threads") threads = std::max<std::size_t>(1, std::stoull(value()));
         else if (a == "--seed") seed = std::stoull(value());
         else if (a == "--qber") qbers = split(value());
-        else if (a == "--variants") variants = split(value());
+        else if (a == "--variants") {
+            const std::string v = value();
+            variants = split(v, v.find(':') != std::string::npos ? ';' : ',');
+        }
         else if (a == "--shuffle") shuffle = value() == "word" ? shuffle_kind::word_transpose : shuffle_kind::uniform;
         else if (a == "--csv") csv = true;
         else if (a == "--bernoulli") bernoulli = true;
@@ -140,17 +148,16 @@ int main(int argc, char** argv) {
 
     std::printf("Cascade, n = %zu, %zu frames per row, %zu threads, %s shuffle, %s errors\n", n, frames, threads,
                 shuffle == shuffle_kind::uniform ? "uniform" : "word-transpose", bernoulli ? "Bernoulli" : "exact-count");
-    std::printf("%-9s %6s %8s %8s %10s %9s %9s %11s %12s\n", "variant", "QBER", "f", "f+tag", "FER", "RT mean",
+    std::printf("%-12s %6s %8s %8s %10s %9s %9s %11s %12s\n", "variant", "QBER", "f", "f+tag", "FER", "RT mean",
                 "RT max", "msg bits/n", "Mbit/s");
     std::string csv_rows = "variant,n,qber,frames,efficiency,efficiency_with_tag,fer,undetected,round_trips_mean,round_trips_max,message_bits_per_key_bit,mbit_per_s\n";
     for (const auto& vname : variants) {
-        const cascade_variant variant = parse_variant(vname);
         for (const auto& qs : qbers) {
             const double q = std::stod(qs);
             std::vector<frame_result> results(frames);
             std::shared_ptr<const cascade_permutations> perms;
             if (session) {
-                auto p = cascade_parameters::for_variant(variant, n, static_cast<std::uint32_t>(std::lround(q * 1e6)), 0);
+                auto p = make_parameters(vname, n, q, 0);
                 p.shuffle = shuffle;
                 perms = std::make_shared<const cascade_permutations>(p);
             }
@@ -160,7 +167,7 @@ int main(int argc, char** argv) {
             for (std::size_t t = 0; t < threads; ++t) {
                 pool.emplace_back([&] {
                     for (std::size_t f; (f = next++) < frames;) {
-                        results[f] = run_frame(n, q, variant, shuffle, bernoulli, seed * 1'000'003u + f, perms);
+                        results[f] = run_frame(n, q, vname, shuffle, bernoulli, seed * 1'000'003u + f, perms);
                     }
                 });
             }
@@ -183,7 +190,7 @@ int main(int argc, char** argv) {
             const double fer = static_cast<double>(failed) / static_cast<double>(frames);
             const double mbps = static_cast<double>(n * frames) / seconds / 1e6;
             const double per_bit = bits / static_cast<double>(n * frames);
-            std::printf("%-9s %6.3f %8.4f %8.4f %10.2e %9.1f %9zu %11.2f %12.1f%s\n", vname.c_str(), q, f, f_tag, fer,
+            std::printf("%-12s %6.3f %8.4f %8.4f %10.2e %9.1f %9zu %11.2f %12.1f%s\n", vname.c_str(), q, f, f_tag, fer,
                         rt / static_cast<double>(frames), rt_max, per_bit, mbps, undetected ? "  UNDETECTED ERRORS" : "");
             std::fflush(stdout);
             char line[256];

@@ -150,6 +150,11 @@ TEST_CASE("cascade: an error-free pair discloses only the passes' block parities
             CHECK(rec.stats.corrected_bits == 0);
             CHECK(rec.stats.believed_correct);
             CHECK(rec.bob_key == key);
+            cascade_alice alice(key, params);
+            cascade_bob bob(key, params);
+            CHECK(qkdnq::reconcile::run_in_memory(alice, bob) == cascade_status::ok);
+            CHECK((bob.finished() && alice.finished()));
+            CHECK(bob.statistics().leaked_parities == expected);
         }
     }
 }

@@ -842,4 +842,19 @@ private:
     bool m_inconsistent = false;
 };
 
+// Runs both sides to the end in one process, for simulations and benchmarks: Bob's messages go to
+// Alice and hers back until Bob has finished and Alice has taken his done message. Returns the
+// first status other than ok (a genuine exchange never has one).
+inline cascade_status run_in_memory(cascade_alice& alice, cascade_bob& bob) {
+    std::vector<std::uint8_t> request = bob.start();
+    for (;;) {
+        cascade_output reply = alice.respond(request);
+        if (reply.status != cascade_status::ok) return reply.status;
+        if (bob.finished()) return cascade_status::ok;
+        cascade_output next = bob.receive(reply.message);
+        if (next.status != cascade_status::ok) return next.status;
+        request = std::move(next.message);
+    }
+}
+
 }  // namespace qkdnq::reconcile
