@@ -24,9 +24,12 @@
 #include <qkdnq/hash/sha2.hpp>
 #include <qkdnq/hash/sha3.hpp>
 #include <qkdnq/hash/shake.hpp>
+#include <qkdnq/hash/shake_drbg.hpp>
 #include <qkdnq/hash/shake_x4.hpp>
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
+#include <qkdnq/reconcile/permutation.hpp>
+#include <qkdnq/reconcile/verify.hpp>
 #include <qkdnq/simd/clmul.hpp>
 
 #include <array>
@@ -352,6 +355,28 @@ void check_gf2x() {
 // every kernel compiled in this build, at lengths that take the tails and whole 32-block chunks;
 // Wegman-Carter tags with a secret pad, verify declassifying only its outcome; the channel with
 // a secret pre-shared key, per-message and delayed.
+// Error verification hashes the (secret) reconciled key; the pass permutations move its bits.
+void check_reconcile() {
+    for (const std::size_t n : {std::size_t{1}, std::size_t{1000}, std::size_t{4097}}) {
+        qkdnq::shake_drbg rng(n);
+        qkdnq::bit_vector key = qkdnq::bit_vector::random(n, rng);
+        poison(key.words().data(), key.words().size_bytes());
+        auto message = qkdnq::reconcile::make_verification_message(key, {}, rng);
+        unpoison_all(message);  // public: sent in the clear
+        const auto outcome = qkdnq::reconcile::check_verification_message(key, message, {});
+        unpoison(&outcome, sizeof outcome);
+        g_sink += outcome.status == qkdnq::reconcile::verify_status::match ? 1 : 0;
+        for (const auto kind : {qkdnq::reconcile::shuffle_kind::uniform, qkdnq::reconcile::shuffle_kind::word_transpose}) {
+            const qkdnq::reconcile::pass_permutation perm(n, 7, 1, kind);
+            qkdnq::bit_vector view;
+            perm.apply(key, view);
+            unpoison(view.words().data(), view.words().size_bytes());
+            g_sink += static_cast<int>(view.words()[0] & 1);
+        }
+        unpoison(key.words().data(), key.words().size_bytes());
+    }
+}
+
 template <std::size_t Bits>
 void check_poly_hash() {
     namespace ad = qkdnq::auth::detail;
@@ -420,6 +445,7 @@ int main(int argc, char** argv) {
     check_clmul();
     check_gf2x();
     check_toeplitz();
+    check_reconcile();
     check_poly_hash<128>();
     check_poly_hash<64>();
     check_hmac<qkdnq::sha256>();
