@@ -11,6 +11,10 @@
 //    runs (cascade_permutations). Counters: bits_per_second (key bits n per second, both sides'
 //    work on one core), efficiency (parities disclosed over n h(QBER)), round_trips. Eight key
 //    pairs per case are made outside the timed loop and used in turn.
+//  * BM_cascade_bob/... and BM_cascade_alice/...: one side alone, at pow2x4 with shared
+//    permutations: a run is recorded outside the timing, then Bob (or Alice) is run again on the
+//    recorded messages of the other side (the runs are deterministic, so they are the same
+//    messages). bits_per_second is then that side's throughput on one core.
 // The efficiency table over many frames (f, FER after verification, round trips, CSV) is the
 // example program qkdnq_cascade_efficiency.
 #include <qkdnq/hash/shake_drbg.hpp>
@@ -67,6 +71,49 @@ void BM_cascade(benchmark::State& state) {
     state.counters["round_trips"] = round_trips / runs;
 }
 
+// Records one run: Bob's requests and Alice's replies.
+struct transcript {
+    std::vector<std::vector<std::uint8_t>> requests, replies;
+};
+transcript record(const qkdnq::sim::key_pair& pair, const cascade_parameters& params,
+                  const std::shared_ptr<const cascade_permutations>& perms) {
+    transcript t;
+    cascade_alice alice(pair.alice, params, perms);
+    cascade_bob bob(pair.bob, params, perms);
+    t.requests.push_back(bob.start());
+    for (;;) {
+        t.replies.push_back(alice.respond(t.requests.back()).message);
+        if (bob.finished()) break;
+        t.requests.push_back(bob.receive(t.replies.back()).message);
+    }
+    return t;
+}
+
+template <bool Bob>
+void BM_cascade_side(benchmark::State& state) {
+    const double q = static_cast<double>(state.range(0)) / 1000.0;
+    const std::size_t n = 100'000;
+    qkdnq::shake_drbg rng(static_cast<std::uint64_t>(state.range(0)));
+    const auto pair = qkdnq::sim::exact_error_key_pair(n, static_cast<std::size_t>(std::llround(q * static_cast<double>(n))), rng);
+    const auto params = cascade_parameters::for_variant(cascade_variant::pow2x4, n, static_cast<std::uint32_t>(state.range(0) * 1000), 0);
+    const auto perms = std::make_shared<const cascade_permutations>(params);
+    const transcript t = record(pair, params, perms);
+    for (auto _ : state) {
+        if constexpr (Bob) {
+            cascade_bob bob(pair.bob, params, perms);
+            benchmark::DoNotOptimize(bob.start().data());
+            for (std::size_t i = 0; i + 1 < t.replies.size(); ++i) benchmark::DoNotOptimize(bob.receive(t.replies[i]).message.data());
+            if (!bob.finished()) state.SkipWithError("replay diverged");
+        } else {
+            cascade_alice alice(pair.alice, params, perms);
+            for (const auto& request : t.requests) benchmark::DoNotOptimize(alice.respond(request).message.data());
+            if (!alice.finished()) state.SkipWithError("replay diverged");
+        }
+    }
+    state.counters["bits_per_second"] =
+        benchmark::Counter(static_cast<double>(n) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 void cascade_cases(benchmark::internal::Benchmark* b) {
     const auto yan = static_cast<long>(cascade_variant::yanetal);
     for (const auto v : {cascade_variant::original, cascade_variant::yanetal, cascade_variant::option7,
@@ -81,4 +128,6 @@ void cascade_cases(benchmark::internal::Benchmark* b) {
 
 }  // namespace
 
+BENCHMARK_TEMPLATE(BM_cascade_side, true)->Name("BM_cascade_bob")->ArgName("qber_permille")->Arg(10)->Arg(20)->Arg(50)->Arg(80)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_cascade_side, false)->Name("BM_cascade_alice")->ArgName("qber_permille")->Arg(10)->Arg(20)->Arg(50)->Arg(80)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_cascade)->Apply(cascade_cases)->ArgNames({"variant", "qber_permille", "n", "shuffle", "shared"})->Unit(benchmark::kMillisecond);

@@ -639,7 +639,7 @@ private:
         return out;
     }
 
-    [[nodiscard]] static bool bit_at(bytes_view bits, std::size_t i) noexcept { return (bits[i / 8] >> (i % 8)) & 1u; }
+    [[nodiscard]] static bool bit_at(bytes_view bits, std::size_t i) noexcept { return (static_cast<unsigned>(bits[i / 8]) >> (i % 8)) & 1u; }
 
     void apply_answers(bytes_view bits) {
         std::size_t at = 0;
