@@ -180,8 +180,9 @@ TEST_CASE("cascade: the leak is exactly the parities sent, and the traffic exact
 }
 
 TEST_CASE("cascade: at QBER 1-8 % and n = 10^4 every frame is corrected or caught, with efficiency in bounds", "[reconcile][statistical]") {
-    // Fixed seeds: the outcome is deterministic; the bounds are the issue's (f <= 1.10 at n = 10^4
-    // for the best variant) with room for the 200-frame sample.
+    // Fixed seeds: the outcome is deterministic. Bounds: the issue's f <= 1.10 at n = 10^4 for
+    // Yan et al. and pow2x4 (measured over 1000 frames: at most 1.091 and 1.089), 1.30 for the
+    // original protocol (1.215).
     const std::size_t n = 10'000;
     const std::size_t frames = 200;
     for (const double q : {0.01, 0.02, 0.05, 0.08}) {
@@ -208,7 +209,7 @@ TEST_CASE("cascade: at QBER 1-8 % and n = 10^4 every frame is corrected or caugh
                                     << ", max round trips " << max_round_trips);
             CHECK(undetected == 0);
             CHECK(failed <= frames / 50);
-            const double bound = variant == cascade_variant::original ? 1.30 : 1.13;
+            const double bound = variant == cascade_variant::original ? 1.30 : 1.10;  // the issue's n = 10^4 bound
             CHECK(efficiency < bound);
             CHECK(efficiency > 1.0);  // below Shannon's limit would mean parities went uncounted
         }

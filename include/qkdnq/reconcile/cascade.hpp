@@ -1,6 +1,6 @@
 // Cascade reconciliation as two sans-I/O state machines.
 //
-//   auto params = cascade_parameters::for_variant(cascade_variant::yanetal, n, qber_ppm, seed);
+//   auto params = cascade_parameters::for_variant(cascade_variant::pow2x4, n, qber_ppm, seed);
 //   cascade_alice alice(alice_key, params);          // holds the reference key, answers parities
 //   cascade_bob bob(bob_key, params);                // holds the noisy key, asks and corrects
 //   std::vector<std::uint8_t> request = bob.start();

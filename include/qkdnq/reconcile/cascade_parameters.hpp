@@ -1,7 +1,7 @@
 // Cascade's parameter sets: which variant, its block-size schedule and its BICONF rounds.
 //
 //   auto p = qkdnq::reconcile::cascade_parameters::for_variant(
-//       qkdnq::reconcile::cascade_variant::yanetal, n, /*qber_ppm=*/20'000, seed);
+//       qkdnq::reconcile::cascade_variant::pow2x4, n, /*qber_ppm=*/20'000, seed);
 //
 // The schedules follow cascade-python's `algorithm.py` (brunorijsman/cascade-python @c6706ab), whose
 // variants are named after Martinez-Mateo et al., "Demystifying the information reconciliation
