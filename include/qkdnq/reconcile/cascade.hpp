@@ -61,6 +61,7 @@
 // is rejected with a precise cascade_status and changes nothing on the side that got it.
 #pragma once
 
+#include <qkdnq/amplify/finite_key.hpp>
 #include <qkdnq/core/bit_vector.hpp>
 #include <qkdnq/core/bytes.hpp>
 #include <qkdnq/core/error.hpp>
@@ -350,7 +351,6 @@ public:
             if (r.remaining() != 0 || bob_count != m_leaked) return {cascade_status::malformed, {}};
             m_finished = true;
             m_bits_in += 8 * message.size();
-            ++m_messages;
             return out;
         }
         if (sequence == 0) {
@@ -441,7 +441,6 @@ public:
         ++m_next_sequence;
         m_bits_in += 8 * message.size();
         m_bits_out += 8 * out.message.size();
-        m_messages += 2;
         return out;
     }
 
@@ -473,7 +472,6 @@ private:
     std::size_t m_leaked = 0;
     std::size_t m_bits_in = 0;
     std::size_t m_bits_out = 0;
-    std::size_t m_messages = 0;
     bool m_finished = false;
 };
 
@@ -555,15 +553,12 @@ private:
         bool searchable = false;       // its blocks are searched (BICONF without cascading stops this)
         const bit_vector* mask = nullptr;  // shared first-block mask: no view until the first search
     };
-    struct pending_blocks {
-        std::uint32_t pass;
-    };
 
     // Room for the nodes a typical run creates (two per question, about 1.2 n h(Q) questions,
     // plus the top-level blocks), so that the tree is not copied while it grows.
     void reserve_for_expected_leak() {
         const double q = std::clamp(static_cast<double>(m_params.qber_ppm) * 1e-6, 1e-5, 0.5);
-        const double h = -q * std::log2(q) - (1 - q) * std::log2(1 - q);
+        const auto h = static_cast<double>(qkdnq::detail::finite_key::binary_entropy(q));
         const double n = static_cast<double>(m_key.size());
         std::size_t top = 0;
         for (const std::uint32_t k : m_params.block_sizes) top += (m_key.size() + k - 1) / k;
@@ -580,7 +575,7 @@ private:
         const auto all = static_cast<std::uint32_t>((n + k - 1) / k);
         ps.blocks = blocks_kept != 0 ? blocks_kept : all;
         ps.asked = (p == 0 || ps.blocks < all) ? ps.blocks : ps.blocks - 1;  // BS94 §7.1 asks all; see header
-        m_pending_blocks.push_back({static_cast<std::uint32_t>(p)});
+        m_pending_blocks.push_back(static_cast<std::uint32_t>(p));
     }
 
     [[nodiscard]] std::vector<std::uint8_t> make_request() {
@@ -600,11 +595,11 @@ private:
         for (const std::uint32_t x : m_questions) m_sorted[m_pass_counts[m_nodes[x].pass]++] = x;
         m_questions.swap(m_sorted);
         w.varint(m_pending_blocks.size() + groups);
-        for (const pending_blocks& pb : m_pending_blocks) {
+        for (const std::uint32_t p : m_pending_blocks) {
             w.u8(static_cast<std::uint8_t>(detail::cascade_item_kind::blocks));
-            w.varint(pb.pass);
-            w.varint(m_passes[pb.pass].block_size);
-            w.varint(m_passes[pb.pass].asked);
+            w.varint(p);
+            w.varint(m_passes[p].block_size);
+            w.varint(m_passes[p].asked);
         }
         for (std::size_t i = 0; i < m_questions.size();) {
             const std::uint16_t pass = m_nodes[m_questions[i]].pass;
@@ -622,7 +617,7 @@ private:
             i = j;
         }
         m_expected_answers = 0;
-        for (const pending_blocks& pb : m_pending_blocks) m_expected_answers += m_passes[pb.pass].asked;
+        for (const std::uint32_t p : m_pending_blocks) m_expected_answers += m_passes[p].asked;
         m_expected_answers += m_questions.size();
         m_stats.bits_bob_to_alice += 8 * out.size();
         ++m_stats.messages;
@@ -644,8 +639,8 @@ private:
     void apply_answers(bytes_view bits) {
         std::size_t at = 0;
         const std::size_t n = m_key.size();
-        for (const pending_blocks& pb : m_pending_blocks) {
-            pass_state& ps = m_passes[pb.pass];
+        for (const std::uint32_t pass : m_pending_blocks) {
+            pass_state& ps = m_passes[pass];
             ps.first_node = static_cast<std::uint32_t>(m_nodes.size());
             bool sum = false;
             for (std::uint32_t b = 0; b < ps.blocks; ++b) {
@@ -659,11 +654,11 @@ private:
                     ++m_stats.inferred_parities;
                 }
                 sum = sum != correct;
-                m_nodes.push_back({begin, end, no_node, 0, static_cast<std::uint16_t>(pb.pass), correct, false});
+                m_nodes.push_back({begin, end, no_node, 0, static_cast<std::uint16_t>(pass), correct, false});
             }
-            if (pb.pass == 0) m_total_parity = sum;
+            if (pass == 0) m_total_parity = sum;
             ps.known = true;
-            if (pb.pass >= m_params.passes()) activate(pb.pass);  // a BICONF round: searched at once
+            if (pass >= m_params.passes()) activate(pass);  // a BICONF round: searched at once
         }
         m_pending_blocks.clear();
         for (const std::uint32_t x : m_questions) {
@@ -827,7 +822,7 @@ private:
     std::vector<std::uint32_t> m_questions;
     std::vector<std::uint32_t> m_sorted;
     std::vector<std::size_t> m_pass_counts;
-    std::vector<pending_blocks> m_pending_blocks;
+    std::vector<std::uint32_t> m_pending_blocks;  // passes whose block parities the next request asks
     cascade_statistics m_stats;
     std::size_t m_expected_answers = 0;
     std::size_t m_next_normal = 0;
