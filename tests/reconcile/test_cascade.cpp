@@ -4,6 +4,7 @@
 // block parities, bit-identical runs from identical seeds, rejected messages changing nothing,
 // and a run through the authenticated channel.
 #include <qkdnq/auth/channel.hpp>
+#include <qkdnq/hash/sha3.hpp>
 #include <qkdnq/hash/shake_drbg.hpp>
 #include <qkdnq/reconcile/cascade.hpp>
 #include <qkdnq/reconcile/verify.hpp>
@@ -229,6 +230,46 @@ TEST_CASE("cascade: identical seeds give bit-identical runs, different seeds dif
         const run_record c = run(pair.alice, pair.bob, params);
         CHECK(a.transcript != c.transcript);
         CHECK(c.bob_key == pair.alice);
+    }
+}
+
+// Two implementations of wire version 1 must interoperate, so Bob's questions (which blocks, in
+// which order) are part of the format. These digests were recorded with the first implementation
+// of this header (commit c9e686d), before its Bob was reworked for speed; a change of search order
+// or of the encoding shows here.
+TEST_CASE("cascade: wire version 1 transcripts are those of the first implementation", "[reconcile][kat]") {
+    struct pinned {
+        cascade_variant variant;
+        std::uint32_t qber_permille;
+        std::size_t n;
+        const char* digest;  // first 8 bytes of SHA3-256(every message in order || Bob's final key)
+    };
+    const pinned cases[] = {
+        {cascade_variant::original, 80, 20000, "66d735523db28cfa"},
+        {cascade_variant::biconf, 80, 1000, "e19a00de83e4ba7e"},
+        {cascade_variant::yanetal, 10, 20000, "3b4e8e4afc080412"},
+        {cascade_variant::option7, 150, 1000, "a4afe987344952a3"},
+        {cascade_variant::pow2x4, 50, 20000, "1458f33276b04a3f"},
+        {cascade_variant::pow2x8, 80, 20000, "6ae062c1bc791bef"},
+    };
+    for (const pinned& c : cases) {
+        qkdnq::shake_drbg rng(c.qber_permille * 7 + c.n);
+        const auto pair = qkdnq::sim::exact_error_key_pair(c.n, c.n * c.qber_permille / 1000, rng);
+        const auto params = cascade_parameters::for_variant(c.variant, c.n, c.qber_permille * 1000, 42 + c.qber_permille);
+        const run_record rec = run(pair.alice, pair.bob, params);
+        qkdnq::sha3_256 h;
+        for (const auto& message : rec.transcript) h.update(message);
+        h.update(rec.bob_key.to_bytes());
+        const auto d = h.final();
+        std::string hex;
+        for (std::size_t i = 0; i < 8; ++i) {
+            static constexpr char digits[] = "0123456789abcdef";
+            hex += digits[d[i] >> 4];
+            hex += digits[d[i] & 15];
+        }
+        INFO(std::string(qkdnq::reconcile::to_string(c.variant)) << " at " << c.qber_permille << " per mille, n = " << c.n);
+        CHECK(hex == c.digest);
+        CHECK(rec.bob_key == pair.alice);
     }
 }
 

@@ -433,10 +433,11 @@ public:
                 }
             }
         }
-        detail::wire_writer w(out.message);
+        detail::wire_writer w;
         w.header(cascade_message_type::reply, sequence);
         w.varint(answers);
-        out.message.insert(out.message.end(), parities.begin(), parities.end());
+        w.bytes(parities);
+        out.message = w.take();
         m_leaked += static_cast<std::size_t>(answers);
         ++m_next_sequence;
         m_bits_in += 8 * message.size();
@@ -533,15 +534,41 @@ public:
 private:
     static constexpr std::uint32_t no_node = std::numeric_limits<std::uint32_t>::max();
 
-    // A block of one pass's view whose correct (Alice's) parity is known, asked or inferred.
+    // A block of one pass's view whose correct (Alice's) parity is known, asked or inferred, in 8
+    // bytes so that the trees stay in cache. Its view range is not stored: every walk starts at a
+    // block whose range it knows and halves it on the way down (children [begin, mid) and
+    // [mid, end), mid = begin + ceil((end - begin) / 2)).
     struct node {
-        std::uint32_t begin;
-        std::uint32_t end;
         std::uint32_t left = no_node;  // children: left, left + 1 (both known once split)
-        std::uint32_t stamp = 0;       // last scan that reached it
+        std::uint16_t pass = 0;
+        std::uint8_t flags = 0;        // node_error | node_correct | node_queued
+        [[nodiscard]] bool error() const noexcept { return (flags & node_error) != 0; }
+        [[nodiscard]] bool correct() const noexcept { return (flags & node_correct) != 0; }
+    };
+    static constexpr std::uint8_t node_error = 1;    // Bob's current parity XOR Alice's
+    static constexpr std::uint8_t node_correct = 2;  // Alice's parity
+    static constexpr std::uint8_t node_queued = 4;   // a question about it is in m_questions
+    [[nodiscard]] static node make_node(std::uint16_t pass, bool correct, bool error) noexcept {
+        return {no_node, pass, static_cast<std::uint8_t>((error ? node_error : 0) | (correct ? node_correct : 0))};
+    }
+    // A node and its view range [begin, end).
+    struct node_range {
+        std::uint32_t node;
+        std::uint32_t begin, end;
+    };
+    [[nodiscard]] static std::uint32_t middle(std::uint32_t begin, std::uint32_t end) noexcept {
+        return begin + (end - begin + 1) / 2;
+    }
+    // A question for Alice: the parity of the left half of node's range.
+    struct question {
+        std::uint32_t node;
         std::uint16_t pass;
-        bool correct;                  // Alice's parity
-        bool error;                    // Bob's current parity XOR Alice's
+        std::uint32_t begin, end;
+    };
+    // Where key bit l sits in a pass whose blocks a correction toggles.
+    struct tracked_position {
+        std::uint32_t pass;
+        std::uint32_t position;
     };
     struct pass_state {
         std::uint32_t block_size = 0;
@@ -578,21 +605,27 @@ private:
         m_pending_blocks.push_back(static_cast<std::uint32_t>(p));
     }
 
+    // Top-level block b of a pass: its node and view range.
+    [[nodiscard]] node_range top_block(const pass_state& ps, std::uint32_t b) const noexcept {
+        const std::uint64_t begin = std::uint64_t{b} * ps.block_size;
+        const std::uint64_t end = std::min<std::uint64_t>(m_key.size(), begin + ps.block_size);
+        return {ps.first_node + b, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)};
+    }
+
     [[nodiscard]] std::vector<std::uint8_t> make_request() {
-        std::vector<std::uint8_t> out;
-        detail::wire_writer w(out);
+        detail::wire_writer w;
         w.header(detail::cascade_message_type::request, m_sequence);
         if (m_sequence == 0) detail::write_parameters(w, m_params);
         // Questions grouped by pass (a stable counting sort: Alice answers in this order).
         m_pass_counts.assign(m_passes.size() + 1, 0);
-        for (const std::uint32_t x : m_questions) ++m_pass_counts[m_nodes[x].pass + 1u];
+        for (const question& q : m_questions) ++m_pass_counts[q.pass + 1u];
         std::size_t groups = 0;
         for (std::size_t p = 1; p < m_pass_counts.size(); ++p) {
             groups += m_pass_counts[p] != 0;
             m_pass_counts[p] += m_pass_counts[p - 1];
         }
         m_sorted.resize(m_questions.size());
-        for (const std::uint32_t x : m_questions) m_sorted[m_pass_counts[m_nodes[x].pass]++] = x;
+        for (const question& q : m_questions) m_sorted[m_pass_counts[q.pass]++] = q;
         m_questions.swap(m_sorted);
         w.varint(m_pending_blocks.size() + groups);
         for (const std::uint32_t p : m_pending_blocks) {
@@ -601,16 +634,17 @@ private:
             w.varint(m_passes[p].block_size);
             w.varint(m_passes[p].asked);
         }
+        w.reserve(10 * m_questions.size());
         for (std::size_t i = 0; i < m_questions.size();) {
-            const std::uint16_t pass = m_nodes[m_questions[i]].pass;
+            const std::uint16_t pass = m_questions[i].pass;
             std::size_t j = i;
-            while (j < m_questions.size() && m_nodes[m_questions[j]].pass == pass) ++j;
+            while (j < m_questions.size() && m_questions[j].pass == pass) ++j;
             w.u8(static_cast<std::uint8_t>(detail::cascade_item_kind::ranges));
             w.varint(pass);
             w.varint(j - i);
             for (std::size_t q = i; q < j; ++q) {
-                const node& x = m_nodes[m_questions[q]];
-                const std::uint32_t mid = x.begin + (x.end - x.begin + 1) / 2;
+                const question& x = m_questions[q];
+                const std::uint32_t mid = middle(x.begin, x.end);
                 w.varint(x.begin);
                 w.varint(mid - x.begin - 1);
             }
@@ -619,33 +653,29 @@ private:
         m_expected_answers = 0;
         for (const std::uint32_t p : m_pending_blocks) m_expected_answers += m_passes[p].asked;
         m_expected_answers += m_questions.size();
-        m_stats.bits_bob_to_alice += 8 * out.size();
+        m_stats.bits_bob_to_alice += 8 * w.size();
         ++m_stats.messages;
-        return out;
+        return w.take();
     }
 
     [[nodiscard]] std::vector<std::uint8_t> make_done() {
-        std::vector<std::uint8_t> out;
-        detail::wire_writer w(out);
+        detail::wire_writer w;
         w.header(detail::cascade_message_type::done, m_sequence);
         w.u64(m_stats.leaked_parities);
-        m_stats.bits_bob_to_alice += 8 * out.size();
+        m_stats.bits_bob_to_alice += 8 * w.size();
         ++m_stats.messages;
-        return out;
+        return w.take();
     }
 
     [[nodiscard]] static bool bit_at(bytes_view bits, std::size_t i) noexcept { return (static_cast<unsigned>(bits[i / 8]) >> (i % 8)) & 1u; }
 
     void apply_answers(bytes_view bits) {
         std::size_t at = 0;
-        const std::size_t n = m_key.size();
         for (const std::uint32_t pass : m_pending_blocks) {
             pass_state& ps = m_passes[pass];
             ps.first_node = static_cast<std::uint32_t>(m_nodes.size());
             bool sum = false;
             for (std::uint32_t b = 0; b < ps.blocks; ++b) {
-                const auto begin = static_cast<std::uint32_t>(std::size_t{b} * ps.block_size);
-                const auto end = static_cast<std::uint32_t>(std::min<std::size_t>(n, std::size_t{begin} + ps.block_size));
                 bool correct = false;
                 if (b < ps.asked) {
                     correct = bit_at(bits, at++);
@@ -654,25 +684,26 @@ private:
                     ++m_stats.inferred_parities;
                 }
                 sum = sum != correct;
-                m_nodes.push_back({begin, end, no_node, 0, static_cast<std::uint16_t>(pass), correct, false});
+                m_nodes.push_back(make_node(static_cast<std::uint16_t>(pass), correct, false));
             }
             if (pass == 0) m_total_parity = sum;
             ps.known = true;
             if (pass >= m_params.passes()) activate(pass);  // a BICONF round: searched at once
         }
         m_pending_blocks.clear();
-        for (const std::uint32_t x : m_questions) {
+        for (const question& q : m_questions) {
             const bool left_correct = bit_at(bits, at++);
-            const node parent = m_nodes[x];
-            const std::uint32_t mid = parent.begin + (parent.end - parent.begin + 1) / 2;
-            if (!m_views.has(parent.pass)) m_views.build(parent.pass, m_key);  // a masked pass's first search
-            const bool left_error = detail::range_parity(m_views.view(parent.pass), parent.begin, mid) != left_correct;
-            m_nodes[x].left = static_cast<std::uint32_t>(m_nodes.size());
-            m_nodes.push_back({parent.begin, mid, no_node, 0, parent.pass, left_correct, left_error});
-            m_nodes.push_back({mid, parent.end, no_node, 0, parent.pass, parent.correct != left_correct,
-                               parent.error != left_error});
+            const std::uint32_t mid = middle(q.begin, q.end);
+            if (!m_views.has(q.pass)) m_views.build(q.pass, m_key);  // a masked pass's first search
+            const bool left_error = detail::range_parity(m_views.view(q.pass), q.begin, mid) != left_correct;
+            node& parent = m_nodes[q.node];
+            parent.left = static_cast<std::uint32_t>(m_nodes.size());
+            parent.flags = static_cast<std::uint8_t>(parent.flags & ~node_queued);
+            const node split = parent;
+            m_nodes.push_back(make_node(q.pass, left_correct, left_error));
+            m_nodes.push_back(make_node(q.pass, split.correct() != left_correct, split.error() != left_error));
             ++m_stats.inferred_parities;
-            m_dirty.push_back(x);
+            m_dirty.push_back({q.node, q.begin, q.end});
         }
         m_questions.clear();
     }
@@ -683,30 +714,42 @@ private:
         m_key.flip(l);
         ++m_stats.corrected_bits;
         ++m_corrected_this_round;
+        // First where l sits in each pass (independent loads from the permutation tables, issued
+        // together), then the walks down each pass's tree.
+        m_flip_positions.clear();
         for (std::size_t p = 0; p < m_passes.size(); ++p) {
             const pass_state& ps = m_passes[p];
             if (!ps.tracked) continue;  // a pass's view and block parities are brought up to date when it starts
             if (!m_views.has(p)) {      // a masked pass nobody searched yet: top-level blocks only
-                const std::size_t b = (*ps.mask)[l] ? 0 : 1;
+                const std::uint32_t b = (*ps.mask)[l] ? 0 : 1;
                 if (b >= ps.blocks) continue;
                 node& nx = m_nodes[ps.first_node + b];
-                nx.error = !nx.error;
-                if (nx.error) m_dirty.push_back(ps.first_node + static_cast<std::uint32_t>(b));
+                nx.flags ^= node_error;
+                if (nx.error()) m_dirty.push_back(top_block(ps, b));
                 continue;
             }
-            const std::size_t j = m_views.position(p, l);
+            const auto j = static_cast<std::uint32_t>(m_views.position(p, l));
+            m_flip_positions.push_back({static_cast<std::uint32_t>(p), j});
+        }
+        for (const auto [p, j] : m_flip_positions) {
+            const pass_state& ps = m_passes[p];
             m_views.flip_at(p, j);
-            const std::size_t b = j / ps.block_size;
+            const std::uint32_t b = j / ps.block_size;
             if (b >= ps.blocks) continue;
-            auto x = static_cast<std::uint32_t>(ps.first_node + b);
+            auto [x, begin, end] = top_block(ps, b);  // x's range, followed down the tree
             bool parent_odd = false;
             for (;;) {
                 node& nx = m_nodes[x];
-                nx.error = !nx.error;
-                if (nx.error && !parent_odd) m_dirty.push_back(x);
+                nx.flags ^= node_error;
+                const bool odd = nx.error();
+                if (odd && !parent_odd) m_dirty.push_back({x, begin, end});
                 if (nx.left == no_node) break;
-                parent_odd = nx.error;
-                x = j < m_nodes[nx.left].end ? nx.left : nx.left + 1;
+                parent_odd = odd;
+                const std::uint32_t mid = middle(begin, end);
+                const bool right = j >= mid;  // selects, not branches: the side is unpredictable
+                x = nx.left + static_cast<std::uint32_t>(right);
+                begin = right ? mid : begin;
+                end = right ? end : mid;
             }
         }
     }
@@ -714,19 +757,21 @@ private:
     // From every block whose parity changed or that was just learnt: descend to the deepest known
     // block whose parities differ; correct it if it is one bit, else ask about its left half.
     void scan() {
-        ++m_stamp;
         while (!m_dirty.empty()) {
-            std::uint32_t x = m_dirty.back();
+            auto [x, begin, end] = m_dirty.back();
             m_dirty.pop_back();
-            if (!m_nodes[x].error || !m_passes[m_nodes[x].pass].searchable) continue;
+            if (!m_nodes[x].error() || !m_passes[m_nodes[x].pass].searchable) continue;
             while (m_nodes[x].left != no_node) {
                 const std::uint32_t l = m_nodes[x].left;
-                x = m_nodes[l].error ? l : l + 1;
+                const bool right = !m_nodes[l].error();  // selects, not branches
+                const std::uint32_t mid = middle(begin, end);
+                x = l + static_cast<std::uint32_t>(right);
+                begin = right ? mid : begin;
+                end = right ? end : mid;
             }
             node& leaf = m_nodes[x];
-            if (leaf.stamp == m_stamp) continue;
-            leaf.stamp = m_stamp;
-            if (leaf.end - leaf.begin == 1) {
+            if ((leaf.flags & node_queued) != 0) continue;
+            if (end - begin == 1) {
                 // Honest parities correct an error with every flip, so there are never more flips
                 // than bits; contradictory ones could flip a bit back and forth for ever.
                 if (m_stats.corrected_bits >= m_key.size()) {
@@ -735,12 +780,19 @@ private:
                     m_questions.clear();
                     return;
                 }
-                flip(m_views.source(leaf.pass, leaf.begin));
+                flip(m_views.source(leaf.pass, begin));
             } else {
-                m_questions.push_back(x);
+                leaf.flags |= node_queued;
+                m_questions.push_back({x, leaf.pass, begin, end});
             }
         }
-        std::erase_if(m_questions, [&](std::uint32_t x) { return !m_nodes[x].error; });
+        // Drop the questions whose block a later correction made even.
+        std::erase_if(m_questions, [&](const question& q) {
+            node& x = m_nodes[q.node];
+            if (x.error()) return false;
+            x.flags = static_cast<std::uint8_t>(x.flags & ~node_queued);
+            return true;
+        });
     }
 
     // Starts pass p: its view of the current key, Bob's parity of each block, and its searches.
@@ -754,17 +806,18 @@ private:
             const auto [first, second] = detail::masked_parities(m_key, *ps.mask);
             for (std::uint32_t b = 0; b < ps.blocks; ++b) {
                 node& x = m_nodes[ps.first_node + b];
-                x.error = (b == 0 ? first : second) != x.correct;
-                m_dirty.push_back(ps.first_node + b);
+                x.flags = make_node(x.pass, x.correct(), (b == 0 ? first : second) != x.correct()).flags;
+                m_dirty.push_back(top_block(ps, b));
             }
             return;
         }
         m_views.build(p, m_key);
         const bit_vector& v = m_views.view(p);
         for (std::uint32_t b = 0; b < ps.blocks; ++b) {
-            node& x = m_nodes[ps.first_node + b];
-            x.error = detail::range_parity(v, x.begin, x.end) != x.correct;
-            m_dirty.push_back(ps.first_node + b);
+            const node_range r = top_block(ps, b);
+            node& x = m_nodes[r.node];
+            x.flags = make_node(x.pass, x.correct(), detail::range_parity(v, r.begin, r.end) != x.correct()).flags;
+            m_dirty.push_back(r);
         }
     }
 
@@ -809,7 +862,7 @@ private:
     void finish() {
         m_finished = true;
         bool clean = !m_inconsistent;
-        for (const node& x : m_nodes) clean = clean && !x.error;
+        for (const node& x : m_nodes) clean = clean && !x.error();
         m_stats.believed_correct = clean;
     }
 
@@ -818,9 +871,10 @@ private:
     detail::cascade_views m_views;
     std::vector<pass_state> m_passes;
     std::vector<node> m_nodes;
-    std::vector<std::uint32_t> m_dirty;
-    std::vector<std::uint32_t> m_questions;
-    std::vector<std::uint32_t> m_sorted;
+    std::vector<tracked_position> m_flip_positions;
+    std::vector<node_range> m_dirty;
+    std::vector<question> m_questions;
+    std::vector<question> m_sorted;
     std::vector<std::size_t> m_pass_counts;
     std::vector<std::uint32_t> m_pending_blocks;  // passes whose block parities the next request asks
     cascade_statistics m_stats;
@@ -830,7 +884,6 @@ private:
     std::size_t m_clean_streak = 0;
     std::size_t m_corrected_this_round = 0;
     std::uint32_t m_sequence = 0;
-    std::uint32_t m_stamp = 0;
     bool m_total_parity = false;
     bool m_started = false;
     bool m_finished = false;

@@ -4,6 +4,7 @@
 
 #include <qkdnq/core/bytes.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -18,27 +19,45 @@ inline constexpr std::size_t cascade_header_bytes = 8;
 enum class cascade_message_type : std::uint8_t { request = 1, reply = 2, done = 3 };
 enum class cascade_item_kind : std::uint8_t { blocks = 1, ranges = 2 };
 
+// Builds one message. Bytes go through a raw pointer into room reserved ahead, so that the byte
+// stores (which may alias anything) do not make the compiler reload the vector after each one.
 class wire_writer {
 public:
-    explicit wire_writer(std::vector<std::uint8_t>& out) : m_out(out) { m_out.reserve(m_out.size() + 64); }
-    void u8(std::uint8_t v) { m_out.push_back(v); }
+    wire_writer() { m_out.resize(256); }
+    // Room for at least `bytes` more bytes.
+    void reserve(std::size_t bytes) {
+        if (m_out.size() - m_at < bytes) m_out.resize(std::max(m_at + bytes, 2 * m_out.size()));
+    }
+    void u8(std::uint8_t v) {
+        reserve(1);
+        m_out[m_at++] = v;
+    }
     void u32(std::uint32_t v) {
-        std::uint8_t b[4];
-        store_le32(b, v);
-        m_out.insert(m_out.end(), b, b + 4);
+        reserve(4);
+        store_le32(m_out.data() + m_at, v);
+        m_at += 4;
     }
     void u64(std::uint64_t v) {
-        std::uint8_t b[8];
-        store_le64(b, v);
-        m_out.insert(m_out.end(), b, b + 8);
+        reserve(8);
+        store_le64(m_out.data() + m_at, v);
+        m_at += 8;
     }
     // Unsigned LEB128: seven bits per byte, least significant group first, high bit = more.
     void varint(std::uint64_t v) {
+        reserve(10);
+        std::uint8_t* const first = m_out.data() + m_at;
+        std::uint8_t* p = first;
         while (v >= 0x80) {
-            m_out.push_back(static_cast<std::uint8_t>(v | 0x80));
+            *p++ = static_cast<std::uint8_t>(v | 0x80);
             v >>= 7;
         }
-        m_out.push_back(static_cast<std::uint8_t>(v));
+        *p++ = static_cast<std::uint8_t>(v);
+        m_at += static_cast<std::size_t>(p - first);
+    }
+    void bytes(bytes_view b) {
+        reserve(b.size());
+        std::copy(b.begin(), b.end(), m_out.begin() + static_cast<std::ptrdiff_t>(m_at));
+        m_at += b.size();
     }
     void header(cascade_message_type type, std::uint32_t sequence) {
         u8(cascade_magic[0]);
@@ -47,9 +66,17 @@ public:
         u8(static_cast<std::uint8_t>(type));
         u32(sequence);
     }
+    [[nodiscard]] std::size_t size() const noexcept { return m_at; }
+    // The message; the writer is empty afterwards.
+    [[nodiscard]] std::vector<std::uint8_t> take() {
+        m_out.resize(m_at);
+        m_at = 0;
+        return std::move(m_out);
+    }
 
 private:
-    std::vector<std::uint8_t>& m_out;
+    std::vector<std::uint8_t> m_out;
+    std::size_t m_at = 0;
 };
 
 // Reads without ever going past the end; every read reports whether it succeeded.
@@ -76,6 +103,7 @@ public:
     // Fails on a truncated value, on more than ten bytes, on a value above `max` and on a
     // non-minimal encoding (a final zero byte after the first), so every value has one encoding.
     [[nodiscard]] bool varint(std::uint64_t& v, std::uint64_t max = ~std::uint64_t{0}) noexcept {
+        if (m_in.size() - m_at >= 10) return varint_unchecked(v, max);  // no bounds check per byte
         v = 0;
         for (unsigned shift = 0; shift < 70; shift += 7) {
             std::uint8_t byte = 0;
@@ -103,6 +131,22 @@ public:
     [[nodiscard]] bool ran_out() const noexcept { return m_ran_out; }
 
 private:
+    // varint() where at least ten bytes remain, so the value ends (or fails) before the input does.
+    [[nodiscard]] bool varint_unchecked(std::uint64_t& v, std::uint64_t max) noexcept {
+        const std::uint8_t* const p = m_in.data() + m_at;
+        v = 0;
+        for (unsigned i = 0; i < 10; ++i) {
+            const std::uint8_t byte = p[i];
+            if (i == 9 && byte > 1) return false;
+            v |= static_cast<std::uint64_t>(byte & 0x7F) << (7 * i);
+            if ((byte & 0x80) == 0) {
+                m_at += i + 1;
+                if (byte == 0 && i != 0) return false;
+                return v <= max;
+            }
+        }
+        return false;
+    }
     bool short_read() noexcept {
         m_ran_out = true;
         return false;
