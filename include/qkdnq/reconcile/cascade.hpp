@@ -403,11 +403,11 @@ public:
         }
         if (r.remaining() != 0) return {cascade_status::malformed, {}};
 
-        // Answer.
-        std::vector<std::uint8_t> parities((answers + 7) / 8, 0);
+        // Answer: the parities go into whole words, LSB first, then out as bytes.
+        std::vector<std::uint64_t> parities((answers + 63) / 64, 0);
         std::size_t at = 0;
         auto put = [&](bool bit) {
-            parities[at / 8] = static_cast<std::uint8_t>(parities[at / 8] | (bit ? 1u << (at % 8) : 0u));
+            parities[at / 64] |= std::uint64_t{bit} << (at % 64);
             ++at;
         };
         for (const parsed_item& item : m_parsed) {
@@ -436,7 +436,8 @@ public:
         detail::wire_writer w;
         w.header(cascade_message_type::reply, sequence);
         w.varint(answers);
-        w.bytes(parities);
+        w.reserve(parities.size() * 8);
+        for (std::size_t i = 0; i < (answers + 7) / 8; ++i) w.u8(static_cast<std::uint8_t>(parities[i / 8] >> (8 * (i % 8))));
         out.message = w.take();
         m_leaked += static_cast<std::size_t>(answers);
         ++m_next_sequence;

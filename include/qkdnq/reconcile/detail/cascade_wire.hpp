@@ -54,11 +54,6 @@ public:
         *p++ = static_cast<std::uint8_t>(v);
         m_at += static_cast<std::size_t>(p - first);
     }
-    void bytes(bytes_view b) {
-        reserve(b.size());
-        std::copy(b.begin(), b.end(), m_out.begin() + static_cast<std::ptrdiff_t>(m_at));
-        m_at += b.size();
-    }
     void header(cascade_message_type type, std::uint32_t sequence) {
         u8(cascade_magic[0]);
         u8(cascade_magic[1]);
