@@ -160,6 +160,63 @@ TEST_CASE("cascade: an error-free pair discloses only the passes' block parities
     }
 }
 
+// The reader decodes a varint with no per-byte bounds check when ten bytes remain, and byte by
+// byte near the end of a message; both must accept exactly the minimal LEB128 encodings.
+TEST_CASE("cascade wire: varints round-trip at any position, and non-minimal or overlong ones are rejected", "[reconcile][property]") {
+    using qkdnq::reconcile::detail::wire_reader;
+    using qkdnq::reconcile::detail::wire_writer;
+    std::vector<std::uint64_t> values = {0, 1, 127, 128, 255, 16383, 16384, 2097151, 2097152, 268435455, 268435456,
+                                         ~std::uint64_t{0} >> 1, ~std::uint64_t{0}};
+    for (unsigned shift = 0; shift < 64; ++shift) values.push_back(std::uint64_t{1} << shift);
+    for (const std::uint64_t value : values) {
+        wire_writer w;
+        w.varint(value);
+        std::vector<std::uint8_t> enc = w.take();
+        for (const std::size_t padding : {std::size_t{0}, std::size_t{3}, std::size_t{9}, std::size_t{12}}) {  // bytes after the value: slow and fast paths
+            std::vector<std::uint8_t> buf = enc;
+            buf.resize(enc.size() + padding, 0);
+            wire_reader r(buf);
+            std::uint64_t got = 1;
+            REQUIRE(r.varint(got));
+            CHECK(got == value);
+            CHECK(r.remaining() == padding);
+            wire_reader capped(buf);
+            CHECK(capped.varint(got, value) == true);
+            if (value > 0) {
+                wire_reader below(buf);
+                CHECK_FALSE(below.varint(got, value - 1));
+            }
+            // The same value with a zero byte appended (a non-minimal encoding): rejected.
+            if (enc.size() < 10) {
+                std::vector<std::uint8_t> bad = enc;
+                bad.push_back(0);
+                bad[enc.size() - 1] = static_cast<std::uint8_t>(bad[enc.size() - 1] | 0x80);
+                bad.resize(bad.size() + padding, 0);
+                wire_reader rb(bad);
+                CHECK_FALSE(rb.varint(got));
+            }
+        }
+    }
+    // Eleven continuation bytes, and a tenth byte above 1: too long for 64 bits.
+    for (const std::size_t padding : {std::size_t{0}, std::size_t{12}}) {
+        std::vector<std::uint8_t> overlong(11, 0x80);
+        overlong.back() = 0x01;
+        overlong.resize(11 + padding, 0);
+        std::uint64_t got = 0;
+        wire_reader r1(overlong);
+        CHECK_FALSE(r1.varint(got));
+        std::vector<std::uint8_t> wide(10, 0xFF);
+        wide.back() = 0x02;
+        wide.resize(10 + padding, 0);
+        wire_reader r2(wide);
+        CHECK_FALSE(r2.varint(got));
+        std::vector<std::uint8_t> cut = {0x80, 0x80};  // truncated
+        wire_reader r3(cut);
+        CHECK_FALSE(r3.varint(got));
+        CHECK(r3.ran_out());
+    }
+}
+
 TEST_CASE("cascade: the leak is exactly the parities sent, and the traffic exactly the bytes sent", "[reconcile][property]") {
     qkdnq::shake_drbg rng(11);
     for (const auto variant : {cascade_variant::original, cascade_variant::biconf, cascade_variant::yanetal,

@@ -98,7 +98,27 @@ public:
     // Fails on a truncated value, on more than ten bytes, on a value above `max` and on a
     // non-minimal encoding (a final zero byte after the first), so every value has one encoding.
     [[nodiscard]] bool varint(std::uint64_t& v, std::uint64_t max = ~std::uint64_t{0}) noexcept {
-        if (m_in.size() - m_at >= 10) return varint_unchecked(v, max);  // no bounds check per byte
+        if (m_in.size() - m_at >= 10) {  // no bounds check per byte; up to three bytes from one load
+            const std::uint32_t w = load_le32(m_in.data() + m_at);
+            if ((w & 0x80u) == 0) {
+                v = w & 0x7Fu;
+                m_at += 1;
+                return v <= max;
+            }
+            if ((w & 0x8000u) == 0) {
+                if ((w & 0xFF00u) == 0) return false;  // a final zero byte: not minimal
+                v = (w & 0x7Fu) | ((w >> 1) & 0x3F80u);
+                m_at += 2;
+                return v <= max;
+            }
+            if ((w & 0x80'0000u) == 0) {
+                if ((w & 0xFF'0000u) == 0) return false;
+                v = (w & 0x7Fu) | ((w >> 1) & 0x3F80u) | ((w >> 2) & 0x1F'C000u);
+                m_at += 3;
+                return v <= max;
+            }
+            return varint_unchecked(v, max);
+        }
         v = 0;
         for (unsigned shift = 0; shift < 70; shift += 7) {
             std::uint8_t byte = 0;
