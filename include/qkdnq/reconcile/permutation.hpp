@@ -79,6 +79,7 @@
 #include <qkdnq/core/secure_buffer.hpp>
 #include <qkdnq/hash/shake.hpp>
 #include <qkdnq/simd/arch.hpp>
+#include <qkdnq/simd/bit_gather.hpp>
 
 #include <algorithm>
 #include <array>
@@ -408,18 +409,7 @@ private:
     }
 
     void apply_uniform(const bit_vector& key, bit_vector& view) const {
-        const auto in = key.words();
-        const auto out = view.words();
-        const std::uint32_t* src = m_source.data();
-        for (std::size_t w = 0; w < out.size(); ++w) {
-            const std::size_t count = std::min<std::size_t>(64, m_size - 64 * w);
-            std::uint64_t acc = 0;
-            for (std::size_t b = 0; b < count; ++b) {
-                const std::uint32_t s = src[64 * w + b];
-                acc |= ((in[s / 64] >> (s % 64)) & 1u) << b;
-            }
-            out[w] = acc;
-        }
+        simd::gather_bits(key.words().data(), m_source.data(), m_size, view.words().data());
     }
 
     void apply_word_transpose(const bit_vector& key, bit_vector& view) const {
