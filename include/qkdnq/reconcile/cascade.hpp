@@ -710,8 +710,9 @@ private:
     }
 
     // Flips original bit l and every known block holding it, in every pass. A toggled block is
-    // queued for the scan only where no odd parent leads the scan to it.
-    void flip(std::size_t l) {
+    // queued for the scan only where no odd parent leads the scan to it. The search that found
+    // the bit gives its position in that pass (`found_pass`, `found_at`): one table lookup fewer.
+    void flip(std::size_t l, std::size_t found_pass, std::uint32_t found_at) {
         m_key.flip(l);
         ++m_stats.corrected_bits;
         ++m_corrected_this_round;
@@ -729,7 +730,7 @@ private:
                 if (nx.error()) m_dirty.push_back(top_block(ps, b));
                 continue;
             }
-            const auto j = static_cast<std::uint32_t>(m_views.position(p, l));
+            const auto j = p == found_pass ? found_at : static_cast<std::uint32_t>(m_views.position(p, l));
             m_flip_positions.push_back({static_cast<std::uint32_t>(p), j});
         }
         for (const auto [p, j] : m_flip_positions) {
@@ -781,7 +782,7 @@ private:
                     m_questions.clear();
                     return;
                 }
-                flip(m_views.source(leaf.pass, begin));
+                flip(m_views.source(leaf.pass, begin), leaf.pass, begin);
             } else {
                 leaf.flags |= node_queued;
                 m_questions.push_back({x, leaf.pass, begin, end});
