@@ -43,20 +43,32 @@
 // security proofs must account for all two-way communication: the statistics also give every bit
 // sent each way.
 //
-// Wire format (integers little-endian, "varint" = unsigned LEB128, minimal):
-//   header (8 bytes): 'Q' 'C' | version 1 | type (1 request, 2 reply, 3 done) | sequence u32
+// Wire format, version 2 (integers little-endian, "varint" = unsigned LEB128, minimal; bit
+// fields packed LSB first, the last byte's spare bits zero):
+//   header (8 bytes): 'Q' 'C' | version 2 | type (1 request, 2 reply, 3 done) | sequence u32
 //   request: [sequence 0 only: parameters: key bits u64 | variant u8 | shuffle u8 | qber ppm u32 |
 //             seed u64 | passes u8 | block size u32 per pass | BICONF clean rounds u32 |
 //             BICONF max rounds u32 | flags u8 (bit 0 cascade, bit 1 complement)]
 //            item count varint, then items:
 //              1 blocks: pass varint | block size k varint | count c varint
 //                        (the parities of view bits [b k, min((b+1) k, n)) for b < c)
-//              2 ranges: pass varint | count varint | count x (begin varint | length - 1 varint)
-//                        (lengths adding up to at most n)
-//            each (item kind, pass) at most once per message
+//              2 ranges: pass varint | count c varint | c x (begin, length - 2) as W-bit fields,
+//                        W = bit_width(n - 1), in ceil(2 c W / 8) bytes: nodes [begin, begin +
+//                        length) of the pass's view, length >= 2, their left halves adding up to
+//                        at most n bits
+//              3 continued: count c varint | c bit pairs in ceil(2c / 8) bytes, one per range
+//                        question of the previous request in answer order (c must be their
+//                        number): bit 0 set = ask about a half of that node as a new node, bit 1
+//                        which half (0 left, 1 right); the half must have two bits or more, at
+//                        least one pair must be set, and bit 1 alone is not allowed
+//            a node's left half is [begin, mid), mid = begin + ceil(length / 2); a range question
+//            asks its parity; each (item kind, pass) and the continued item at most once
 //   reply:   parity count varint | ceil(count/8) bytes of parities, LSB first, spare bits zero,
-//            in the order the request asked them; same sequence number as the request
+//            in the order the request asked them (item by item); same sequence number as the
+//            request
 //   done:    parities Alice disclosed, as Bob counts them, u64
+// Version 1 sent every range as (begin, length - 1) varints; version 2 asks the same questions in
+// a half to a third of the bytes, most of them continuations (a BINARY search's next level).
 // Pass p is numbered from 0 on the wire (pass 0 is not permuted). A message that fails any check
 // is rejected with a precise cascade_status and changes nothing on the side that got it.
 #pragma once
@@ -88,7 +100,7 @@ enum class [[nodiscard]] cascade_status : std::uint8_t {
     ok = 0,
     truncated,            // shorter than its fields declare
     malformed,            // wrong magic, unknown type or item, a field out of range, trailing bytes
-    unsupported_version,  // a version byte other than 1
+    unsupported_version,  // a version byte other than 2
     unexpected_message,   // a message type this side does not take now (or anything after done)
     out_of_sequence,      // a sequence number other than the one expected
     parameter_mismatch,   // the first request's parameters are not this side's
@@ -253,6 +265,11 @@ private:
     return std::popcount(acc) & 1;
 }
 
+// Where a node [begin, end) splits: its left half is one bit larger when the size is odd.
+[[nodiscard]] constexpr std::uint32_t split_point(std::uint32_t begin, std::uint32_t end) noexcept {
+    return begin + (end - begin + 1) / 2;
+}
+
 // Parities of the key's bits inside and outside a mask (a pass's first and second block).
 [[nodiscard]] inline std::pair<bool, bool> masked_parities(const bit_vector& key, const bit_vector& mask) noexcept {
     std::uint64_t in = 0, out = 0;
@@ -361,23 +378,26 @@ public:
 
         // Parse every item before answering any (a rejected request changes nothing).
         const std::size_t n = m_key.size();
+        const unsigned width = detail::position_bits(n);
         const std::size_t max_pass = m_params.passes() + m_params.biconf_max_rounds;
         const auto fail = [&r] { return cascade_output{r.ran_out() ? cascade_status::truncated : cascade_status::malformed, {}}; };
         std::uint64_t items = 0;
         if (!r.varint(items)) return fail();
-        if (items > 2 * max_pass) return {cascade_status::malformed, {}};
+        if (items > 2 * max_pass + 1) return {cascade_status::malformed, {}};
         m_parsed.clear();
         m_ranges.clear();
-        std::vector<bool> seen(2 * max_pass, false);
+        m_seen.assign(2 * max_pass + 1, false);
         std::uint64_t answers = 0;
         for (std::uint64_t i = 0; i < items; ++i) {
             std::uint8_t kind = 0;
             std::uint64_t pass = 0, count = 0;
-            if (!r.u8(kind) || !r.varint(pass)) return fail();
-            if ((kind != 1 && kind != 2) || pass >= max_pass) return {cascade_status::malformed, {}};
-            const std::size_t slot = 2 * static_cast<std::size_t>(pass) + (kind - 1u);
-            if (seen[slot]) return {cascade_status::malformed, {}};
-            seen[slot] = true;
+            if (!r.u8(kind)) return fail();
+            if (kind < 1 || kind > 3) return {cascade_status::malformed, {}};
+            if (kind != 3 && !r.varint(pass)) return fail();
+            if (pass >= max_pass) return {cascade_status::malformed, {}};
+            const std::size_t slot = kind == 3 ? 2 * max_pass : 2 * static_cast<std::size_t>(pass) + (kind - 1u);
+            if (m_seen[slot]) return {cascade_status::malformed, {}};
+            m_seen[slot] = true;
             parsed_item item{static_cast<cascade_item_kind>(kind), static_cast<std::uint32_t>(pass), 0, 0,
                              m_ranges.size()};
             if (item.kind == cascade_item_kind::blocks) {
@@ -385,17 +405,47 @@ public:
                 if (!r.varint(k) || !r.varint(count)) return fail();
                 if (k == 0 || k > n || count > (n + k - 1) / k) return {cascade_status::malformed, {}};
                 item.block_size = static_cast<std::uint32_t>(k);
+            } else if (item.kind == cascade_item_kind::continued) {
+                // One bit pair per range question of the previous request: (continued, right half).
+                if (!r.varint(count)) return fail();
+                if (count == 0 || count != m_open.size()) return {cascade_status::malformed, {}};
+                const bytes_view codes = r.take((2 * count + 7) / 8);
+                if (codes.size() != (2 * count + 7) / 8) return {cascade_status::truncated, {}};
+                if (count % 4 != 0 && (codes.back() >> (2 * (count % 4))) != 0) return {cascade_status::malformed, {}};
+                const std::size_t first = m_ranges.size();
+                m_ranges.resize(first + count);
+                std::size_t kept = first;
+                bool bad = false;
+                for (std::size_t j = 0; j < count; ++j) {  // branch-free: every entry is written, kept ones advance
+                    const unsigned code = (static_cast<unsigned>(codes[j / 4]) >> (2 * (j % 4))) & 3u;
+                    const open_node o = m_open[j];
+                    const std::uint32_t mid = detail::split_point(o.begin, o.end);
+                    const bool right = (code & 2u) != 0;
+                    const open_node half{o.pass, right ? mid : o.begin, right ? o.end : mid};
+                    m_ranges[kept] = half;
+                    bad |= code == 2u || ((code & 1u) != 0 && half.end - half.begin < 2);
+                    kept += code & 1u;
+                }
+                if (bad || kept == first) return {cascade_status::malformed, {}};  // a half without "continued", of one bit, or none
+                m_ranges.resize(kept);
+                count = kept - first;
             } else {
                 if (!r.varint(count)) return fail();
                 if (count > n) return {cascade_status::malformed, {}};
+                const std::size_t bits = 2 * static_cast<std::size_t>(count) * width;
+                const bytes_view fields = r.take((bits + 7) / 8);
+                if (fields.size() != (bits + 7) / 8) return {cascade_status::truncated, {}};
+                if (bits % 8 != 0 && (fields.back() >> (bits % 8)) != 0) return {cascade_status::malformed, {}};
                 std::uint64_t covered = 0;  // bounds Alice's work: at most n bits per item
-                for (std::uint64_t j = 0; j < count; ++j) {
-                    std::uint64_t begin = 0, length = 0;
-                    if (!r.varint(begin) || !r.varint(length)) return fail();
-                    if (begin >= n || length >= n - begin || length + 1 > n - covered) return {cascade_status::malformed, {}};
-                    covered += length + 1;
-                    m_ranges.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(begin + length + 1)});
+                for (std::size_t j = 0; j < count; ++j) {
+                    const std::uint64_t begin = detail::bit_field(fields, 2 * j * width, width);
+                    const std::uint64_t length = std::uint64_t{detail::bit_field(fields, (2 * j + 1) * width, width)} + 2;
+                    if (begin >= n || length > n - begin) return {cascade_status::malformed, {}};
+                    covered += (length + 1) / 2;
+                    m_ranges.push_back({static_cast<std::uint32_t>(pass), static_cast<std::uint32_t>(begin),
+                                        static_cast<std::uint32_t>(begin + length)});
                 }
+                if (covered > n) return {cascade_status::malformed, {}};
             }
             item.count = static_cast<std::uint32_t>(count);
             answers += count;
@@ -404,40 +454,43 @@ public:
         if (r.remaining() != 0) return {cascade_status::malformed, {}};
 
         // Answer: the parities go into whole words, LSB first, then out as bytes.
-        std::vector<std::uint64_t> parities((answers + 63) / 64, 0);
+        m_parities.assign((answers + 63) / 64, 0);
         std::size_t at = 0;
         auto put = [&](bool bit) {
-            parities[at / 64] |= std::uint64_t{bit} << (at % 64);
+            m_parities[at / 64] |= std::uint64_t{bit} << (at % 64);
             ++at;
         };
         for (const parsed_item& item : m_parsed) {
-            if (item.kind == cascade_item_kind::blocks && !m_views.has(item.pass) && item.count <= 2) {
-                if (const bit_vector* mask = m_views.first_block_mask(item.pass, item.block_size)) {
-                    const auto [first, second] = detail::masked_parities(m_key, *mask);
-                    if (item.count >= 1) put(first);
-                    if (item.count == 2) put(second);
-                    continue;
-                }
-            }
-            if (!m_views.has(item.pass)) m_views.build(item.pass, m_key);
-            const bit_vector& v = m_views.view(item.pass);
             if (item.kind == cascade_item_kind::blocks) {
+                if (!m_views.has(item.pass) && item.count <= 2) {
+                    if (const bit_vector* mask = m_views.first_block_mask(item.pass, item.block_size)) {
+                        const auto [first, second] = detail::masked_parities(m_key, *mask);
+                        if (item.count >= 1) put(first);
+                        if (item.count == 2) put(second);
+                        continue;
+                    }
+                }
+                if (!m_views.has(item.pass)) m_views.build(item.pass, m_key);
+                const bit_vector& v = m_views.view(item.pass);
                 for (std::size_t b = 0; b < item.count; ++b) {
                     const std::size_t begin = b * item.block_size;
                     put(detail::range_parity(v, begin, std::min(n, begin + item.block_size)));
                 }
-            } else {
-                for (std::size_t j = 0; j < item.count; ++j) {
-                    const auto [begin, end] = m_ranges[item.first_range + j];
-                    put(detail::range_parity(v, begin, end));
-                }
+                continue;
+            }
+            // A continued node's pass was asked about before, so its view exists.
+            if (item.kind == cascade_item_kind::ranges && !m_views.has(item.pass)) m_views.build(item.pass, m_key);
+            for (std::size_t j = 0; j < item.count; ++j) {
+                const open_node& o = m_ranges[item.first_range + j];
+                put(detail::range_parity(m_views.view(o.pass), o.begin, detail::split_point(o.begin, o.end)));
             }
         }
+        m_open.swap(m_ranges);  // the next request may continue these
         detail::wire_writer w;
         w.header(cascade_message_type::reply, sequence);
         w.varint(answers);
-        w.reserve(parities.size() * 8);
-        for (std::size_t i = 0; i < (answers + 7) / 8; ++i) w.u8(static_cast<std::uint8_t>(parities[i / 8] >> (8 * (i % 8))));
+        w.reserve(m_parities.size() * 8);
+        for (std::size_t i = 0; i < (answers + 7) / 8; ++i) w.u8(static_cast<std::uint8_t>(m_parities[i / 8] >> (8 * (i % 8))));
         out.message = w.take();
         m_leaked += static_cast<std::size_t>(answers);
         ++m_next_sequence;
@@ -461,7 +514,9 @@ private:
         std::uint32_t count;
         std::size_t first_range;
     };
-    struct range {
+    // A node Alice answered about: view range [begin, end) of a pass; she answered its left half.
+    struct open_node {
+        std::uint32_t pass;
         std::uint32_t begin, end;
     };
 
@@ -469,7 +524,10 @@ private:
     cascade_parameters m_params;
     detail::cascade_views m_views;
     std::vector<parsed_item> m_parsed;
-    std::vector<range> m_ranges;
+    std::vector<open_node> m_ranges;  // this request's range questions, in answer order
+    std::vector<open_node> m_open;    // the previous request's
+    std::vector<bool> m_seen;
+    std::vector<std::uint64_t> m_parities;
     std::uint32_t m_next_sequence = 0;
     std::size_t m_leaked = 0;
     std::size_t m_bits_in = 0;
@@ -558,7 +616,7 @@ private:
         std::uint32_t begin, end;
     };
     [[nodiscard]] static std::uint32_t middle(std::uint32_t begin, std::uint32_t end) noexcept {
-        return begin + (end - begin + 1) / 2;
+        return detail::split_point(begin, end);
     }
     // A question for Alice: the parity of the left half of node's range.
     struct question {
@@ -617,46 +675,95 @@ private:
         detail::wire_writer w;
         w.header(detail::cascade_message_type::request, m_sequence);
         if (m_sequence == 0) detail::write_parameters(w, m_params);
-        // Questions grouped by pass (a stable counting sort: Alice answers in this order).
+        // Questions grouped by pass (a stable counting sort): the order Bob applies the answers in.
         m_pass_counts.assign(m_passes.size() + 1, 0);
         for (const question& q : m_questions) ++m_pass_counts[q.pass + 1u];
-        std::size_t groups = 0;
-        for (std::size_t p = 1; p < m_pass_counts.size(); ++p) {
-            groups += m_pass_counts[p] != 0;
-            m_pass_counts[p] += m_pass_counts[p - 1];
-        }
+        for (std::size_t p = 1; p < m_pass_counts.size(); ++p) m_pass_counts[p] += m_pass_counts[p - 1];
         m_sorted.resize(m_questions.size());
         for (const question& q : m_questions) m_sorted[m_pass_counts[q.pass]++] = q;
         m_questions.swap(m_sorted);
-        w.varint(m_pending_blocks.size() + groups);
+        place_questions();
+
+        std::size_t groups = 0;  // passes with new questions
+        for (std::size_t i = 0; i < m_fresh.size(); ++i) groups += i == 0 || m_questions[m_fresh[i]].pass != m_questions[m_fresh[i - 1]].pass;
+        w.varint(m_pending_blocks.size() + (m_continuations != 0 ? 1 : 0) + groups);
         for (const std::uint32_t p : m_pending_blocks) {
             w.u8(static_cast<std::uint8_t>(detail::cascade_item_kind::blocks));
             w.varint(p);
             w.varint(m_passes[p].block_size);
             w.varint(m_passes[p].asked);
         }
-        w.reserve(10 * m_questions.size());
-        for (std::size_t i = 0; i < m_questions.size();) {
-            const std::uint16_t pass = m_questions[i].pass;
+        if (m_continuations != 0) {  // one bit pair per range question of the previous request
+            const std::size_t count = m_open_position.size();
+            w.u8(static_cast<std::uint8_t>(detail::cascade_item_kind::continued));
+            w.varint(count);
+            w.begin_bits(2 * count);
+            for (std::size_t j = 0; j < count; ++j) w.put_bits(m_continued[j], 2);
+            w.end_bits();
+        }
+        const unsigned width = detail::position_bits(m_key.size());
+        for (std::size_t i = 0; i < m_fresh.size();) {
+            const std::uint32_t pass = m_questions[m_fresh[i]].pass;
             std::size_t j = i;
-            while (j < m_questions.size() && m_questions[j].pass == pass) ++j;
+            while (j < m_fresh.size() && m_questions[m_fresh[j]].pass == pass) ++j;
             w.u8(static_cast<std::uint8_t>(detail::cascade_item_kind::ranges));
             w.varint(pass);
             w.varint(j - i);
-            for (std::size_t q = i; q < j; ++q) {
-                const question& x = m_questions[q];
-                const std::uint32_t mid = middle(x.begin, x.end);
-                w.varint(x.begin);
-                w.varint(mid - x.begin - 1);
+            w.begin_bits(2 * (j - i) * width);
+            for (std::size_t f = i; f < j; ++f) {
+                const question& x = m_questions[m_fresh[f]];
+                w.put_bits(x.begin, width);
+                w.put_bits(x.end - x.begin - 2, width);
             }
+            w.end_bits();
             i = j;
         }
-        m_expected_answers = 0;
-        for (const std::uint32_t p : m_pending_blocks) m_expected_answers += m_passes[p].asked;
-        m_expected_answers += m_questions.size();
+        m_blocks_answers = 0;
+        for (const std::uint32_t p : m_pending_blocks) m_blocks_answers += m_passes[p].asked;
+        m_expected_answers = m_blocks_answers + m_questions.size();
         m_stats.bits_bob_to_alice += 8 * w.size();
         ++m_stats.messages;
         return w.take();
+    }
+
+    // Where each question's answer comes in the reply. A question about a child of a node the
+    // previous request asked about continues that search: it is named by one bit pair in the
+    // previous request's order (Alice keeps those nodes), and these answers come first, in that
+    // order; the other questions are new and follow, by pass. At most one child per node is
+    // named so (both children of one node can be asked, rarely: the second is sent as new).
+    void place_questions() {
+        const std::size_t open = m_open_position.size();
+        const std::size_t count = m_questions.size();
+        m_continued.assign(open + 1, 0);  // the last entry: a sentinel for questions that are not continuations
+        m_answer_position.resize(count);
+        m_fresh.resize(count);
+        std::size_t fresh = 0;
+        for (std::size_t i = 0; i < count; ++i) {  // branch-free: the kinds mix unpredictably
+            const std::uint32_t child = m_questions[i].node - m_open_first_child;  // wraps for older nodes
+            const bool candidate = child < 2 * open;
+            const std::size_t slot = candidate ? m_open_position[child / 2] : open;
+            const bool continues = candidate && m_continued[slot] == 0;
+            m_continued[slot] = continues ? static_cast<std::uint8_t>(1u | (child & 1u) << 1) : m_continued[slot];
+            m_answer_position[i] = continues ? static_cast<std::uint32_t>(slot) : fresh_flag | static_cast<std::uint32_t>(fresh);
+            m_fresh[fresh] = static_cast<std::uint32_t>(i);
+            fresh += continues ? 0 : 1;
+        }
+        m_fresh.resize(fresh);
+        m_continued[open] = 0;
+        // A continuation's answer comes at its node's rank among the continued ones.
+        m_continued_rank.resize(open + 1);
+        std::uint32_t rank = 0;
+        for (std::size_t j = 0; j < open; ++j) {
+            m_continued_rank[j] = rank;
+            rank += m_continued[j] & 1u;
+        }
+        m_continued_rank[open] = 0;
+        m_continuations = rank;
+        m_continued.resize(open);
+        for (std::uint32_t& a : m_answer_position) {
+            const bool is_fresh = (a & fresh_flag) != 0;
+            a = is_fresh ? rank + (a & ~fresh_flag) : m_continued_rank[a];
+        }
     }
 
     [[nodiscard]] std::vector<std::uint8_t> make_done() {
@@ -692,8 +799,10 @@ private:
             if (pass >= m_params.passes()) activate(pass);  // a BICONF round: searched at once
         }
         m_pending_blocks.clear();
-        for (const question& q : m_questions) {
-            const bool left_correct = bit_at(bits, at++);
+        m_open_first_child = static_cast<std::uint32_t>(m_nodes.size());  // question i's children: 2i, 2i + 1 from here
+        for (std::size_t i = 0; i < m_questions.size(); ++i) {
+            const question& q = m_questions[i];
+            const bool left_correct = bit_at(bits, m_blocks_answers + m_answer_position[i]);
             const std::uint32_t mid = middle(q.begin, q.end);
             if (!m_views.has(q.pass)) m_views.build(q.pass, m_key);  // a masked pass's first search
             const bool left_error = detail::range_parity(m_views.view(q.pass), q.begin, mid) != left_correct;
@@ -706,6 +815,7 @@ private:
             ++m_stats.inferred_parities;
             m_dirty.push_back({q.node, q.begin, q.end});
         }
+        m_open_position.swap(m_answer_position);  // Alice's order of these nodes
         m_questions.clear();
     }
 
@@ -878,6 +988,18 @@ private:
     std::vector<question> m_questions;
     std::vector<question> m_sorted;
     std::vector<std::size_t> m_pass_counts;
+    // Placing the questions in the reply (place_questions): for the previous request's range
+    // questions (in Bob's order) their positions among its range answers, which is Alice's order;
+    // their children start at m_open_first_child.
+    static constexpr std::uint32_t fresh_flag = std::uint32_t{1} << 31;
+    std::vector<std::uint32_t> m_open_position;
+    std::uint32_t m_open_first_child = 0;
+    std::vector<std::uint32_t> m_answer_position;  // this request's, for each question in m_questions
+    std::vector<std::uint8_t> m_continued;         // per previous range question: 0, or 1 | right << 1
+    std::vector<std::uint32_t> m_continued_rank;
+    std::vector<std::uint32_t> m_fresh;            // the new questions, indices into m_questions
+    std::size_t m_continuations = 0;
+    std::size_t m_blocks_answers = 0;
     std::vector<std::uint32_t> m_pending_blocks;  // passes whose block parities the next request asks
     cascade_statistics m_stats;
     std::size_t m_expected_answers = 0;

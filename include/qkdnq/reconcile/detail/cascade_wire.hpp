@@ -5,6 +5,7 @@
 #include <qkdnq/core/bytes.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -13,11 +14,29 @@
 namespace qkdnq::reconcile::detail {
 
 inline constexpr std::uint8_t cascade_magic[2] = {'Q', 'C'};
-inline constexpr std::uint8_t cascade_wire_version = 1;
+inline constexpr std::uint8_t cascade_wire_version = 2;
 inline constexpr std::size_t cascade_header_bytes = 8;
 
 enum class cascade_message_type : std::uint8_t { request = 1, reply = 2, done = 3 };
-enum class cascade_item_kind : std::uint8_t { blocks = 1, ranges = 2 };
+enum class cascade_item_kind : std::uint8_t { blocks = 1, ranges = 2, continued = 3 };
+
+// Width of the bit fields that hold a view position or a node length - 2 in an n-bit key.
+[[nodiscard]] constexpr unsigned position_bits(std::size_t n) noexcept {
+    return n < 2 ? 0u : static_cast<unsigned>(std::bit_width(n - 1));
+}
+
+// The `width`-bit field that starts at bit `at` of `in` (LSB first); bits past the end read as 0.
+// width <= 32.
+[[nodiscard]] inline std::uint32_t bit_field(bytes_view in, std::size_t at, unsigned width) noexcept {
+    const std::size_t byte = at / 8;
+    std::uint64_t w = 0;
+    if (in.size() >= 8 && byte <= in.size() - 8) {
+        w = load_le64(in.data() + byte);
+    } else {
+        for (std::size_t i = byte; i < in.size(); ++i) w |= std::uint64_t{in[i]} << (8 * (i - byte));
+    }
+    return static_cast<std::uint32_t>((w >> (at % 8)) & ((std::uint64_t{1} << width) - 1));
+}
 
 // Builds one message. Bytes go through a raw pointer into room reserved ahead, so that the byte
 // stores (which may alias anything) do not make the compiler reload the vector after each one.
@@ -61,6 +80,27 @@ public:
         u8(static_cast<std::uint8_t>(type));
         u32(sequence);
     }
+    // Bit fields, LSB first, after the bytes written so far: begin_bits(), then put_bits() with
+    // `bits` bits at most in all, then end_bits(), which pads the last byte with zeros.
+    void begin_bits(std::size_t bits) {
+        reserve((bits + 7) / 8 + 8);  // put_bits() stores whole words ahead
+        m_acc = 0;
+        m_filled = 0;
+    }
+    // width <= 32; branch-free: a full word goes out when 32 bits are waiting.
+    void put_bits(std::uint32_t value, unsigned width) noexcept {
+        m_acc |= std::uint64_t{value} << m_filled;
+        m_filled += width;
+        store_le32(m_out.data() + m_at, static_cast<std::uint32_t>(m_acc));
+        const bool full = m_filled >= 32;
+        m_at += full ? 4 : 0;
+        m_acc = full ? m_acc >> 32 : m_acc;
+        m_filled -= full ? 32 : 0;
+    }
+    void end_bits() noexcept {
+        store_le32(m_out.data() + m_at, static_cast<std::uint32_t>(m_acc));
+        m_at += (m_filled + 7) / 8;
+    }
     [[nodiscard]] std::size_t size() const noexcept { return m_at; }
     // The message; the writer is empty afterwards.
     [[nodiscard]] std::vector<std::uint8_t> take() {
@@ -72,6 +112,8 @@ public:
 private:
     std::vector<std::uint8_t> m_out;
     std::size_t m_at = 0;
+    std::uint64_t m_acc = 0;  // bit fields not yet stored
+    unsigned m_filled = 0;
 };
 
 // Reads without ever going past the end; every read reports whether it succeeded.
