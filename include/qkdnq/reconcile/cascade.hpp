@@ -631,6 +631,7 @@ private:
     };
     struct pass_state {
         std::uint32_t block_size = 0;
+        std::uint8_t block_shift = 0xFF;  // log2(block_size) where it is a power of two
         std::uint32_t blocks = 0;      // top-level blocks kept as nodes
         std::uint32_t asked = 0;       // of which the first `asked` are asked, the rest inferred
         std::uint32_t first_node = no_node;
@@ -657,6 +658,7 @@ private:
     void plan_blocks(std::size_t p, std::uint32_t k, std::uint32_t blocks_kept) {
         pass_state& ps = m_passes[p];
         ps.block_size = k;
+        ps.block_shift = std::has_single_bit(k) ? static_cast<std::uint8_t>(std::countr_zero(k)) : std::uint8_t{0xFF};
         const std::size_t n = m_key.size();
         const auto all = static_cast<std::uint32_t>((n + k - 1) / k);
         ps.blocks = blocks_kept != 0 ? blocks_kept : all;
@@ -676,12 +678,14 @@ private:
         w.header(detail::cascade_message_type::request, m_sequence);
         if (m_sequence == 0) detail::write_parameters(w, m_params);
         // Questions grouped by pass (a stable counting sort): the order Bob applies the answers in.
-        m_pass_counts.assign(m_passes.size() + 1, 0);
-        for (const question& q : m_questions) ++m_pass_counts[q.pass + 1u];
-        for (std::size_t p = 1; p < m_pass_counts.size(); ++p) m_pass_counts[p] += m_pass_counts[p - 1];
-        m_sorted.resize(m_questions.size());
-        for (const question& q : m_questions) m_sorted[m_pass_counts[q.pass]++] = q;
-        m_questions.swap(m_sorted);
+        if (!std::is_sorted(m_questions.begin(), m_questions.end(), [](const question& a, const question& b) { return a.pass < b.pass; })) {
+            m_pass_counts.assign(m_passes.size() + 1, 0);
+            for (const question& q : m_questions) ++m_pass_counts[q.pass + 1u];
+            for (std::size_t p = 1; p < m_pass_counts.size(); ++p) m_pass_counts[p] += m_pass_counts[p - 1];
+            m_sorted.resize(m_questions.size());
+            for (const question& q : m_questions) m_sorted[m_pass_counts[q.pass]++] = q;
+            m_questions.swap(m_sorted);
+        }
         place_questions();
 
         std::size_t groups = 0;  // passes with new questions
@@ -846,7 +850,7 @@ private:
         for (const auto [p, j] : m_flip_positions) {
             const pass_state& ps = m_passes[p];
             m_views.flip_at(p, j);
-            const std::uint32_t b = j / ps.block_size;
+            const std::uint32_t b = ps.block_shift != 0xFF ? j >> ps.block_shift : j / ps.block_size;
             if (b >= ps.blocks) continue;
             auto [x, begin, end] = top_block(ps, b);  // x's range, followed down the tree
             bool parent_odd = false;
@@ -919,7 +923,7 @@ private:
             for (std::uint32_t b = 0; b < ps.blocks; ++b) {
                 node& x = m_nodes[ps.first_node + b];
                 x.flags = make_node(x.pass, x.correct(), (b == 0 ? first : second) != x.correct()).flags;
-                m_dirty.push_back(top_block(ps, b));
+                if (x.error()) m_dirty.push_back(top_block(ps, b));
             }
             return;
         }
@@ -929,7 +933,7 @@ private:
             const node_range r = top_block(ps, b);
             node& x = m_nodes[r.node];
             x.flags = make_node(x.pass, x.correct(), detail::range_parity(v, r.begin, r.end) != x.correct()).flags;
-            m_dirty.push_back(r);
+            if (x.error()) m_dirty.push_back(r);  // an even block can only become odd by a flip, which queues it
         }
     }
 
