@@ -636,7 +636,6 @@ private:
         std::uint32_t asked = 0;       // of which the first `asked` are asked, the rest inferred
         std::uint32_t first_node = no_node;
         bool known = false;            // Alice's block parities have arrived
-        bool tracked = false;          // started: its view and block parities follow every correction
         bool searchable = false;       // its blocks are searched (BICONF without cascading stops this)
         const bit_vector* mask = nullptr;  // shared first-block mask: no view until the first search
     };
@@ -833,9 +832,8 @@ private:
         // First where l sits in each pass (independent loads from the permutation tables, issued
         // together), then the walks down each pass's tree.
         m_flip_positions.clear();
-        for (std::size_t p = 0; p < m_passes.size(); ++p) {
+        for (const std::uint32_t p : m_tracked) {  // the started passes, in increasing order
             const pass_state& ps = m_passes[p];
-            if (!ps.tracked) continue;  // a pass's view and block parities are brought up to date when it starts
             if (!m_views.has(p)) {      // a masked pass nobody searched yet: top-level blocks only
                 const std::uint32_t b = (*ps.mask)[l] ? 0 : 1;
                 if (b >= ps.blocks) continue;
@@ -915,7 +913,7 @@ private:
     // Until then a pass costs nothing per correction.
     void activate(std::size_t p) {
         pass_state& ps = m_passes[p];
-        ps.tracked = true;
+        m_tracked.push_back(static_cast<std::uint32_t>(p));  // passes start in increasing order
         ps.searchable = true;
         ps.mask = ps.blocks <= 2 ? m_views.first_block_mask(p, ps.block_size) : nullptr;
         if (ps.mask != nullptr) {  // no view until a search needs one
@@ -988,6 +986,7 @@ private:
     std::vector<pass_state> m_passes;
     std::vector<node> m_nodes;
     std::vector<tracked_position> m_flip_positions;
+    std::vector<std::uint32_t> m_tracked;  // the started passes: their views and block parities follow every correction
     std::vector<node_range> m_dirty;
     std::vector<question> m_questions;
     std::vector<question> m_sorted;
