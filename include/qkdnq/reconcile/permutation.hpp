@@ -111,13 +111,13 @@ class permutation_rng {
 public:
     static constexpr std::string_view domain = "qkdnq cascade permutation";
 
-    permutation_rng(std::uint64_t seed, std::uint32_t pass, shuffle_kind kind) {
-        std::array<std::uint8_t, 13> tail{};
-        store_le64(tail.data(), seed);
-        store_le32(tail.data() + 8, pass);
-        tail[12] = static_cast<std::uint8_t>(kind);
+    permutation_rng(std::uint64_t seed, std::uint32_t pass, shuffle_kind kind) : permutation_rng(domain, pass_tail(seed, pass, kind)) {}
+
+    // The same generator for another use (LDPC code construction): seeded by SHAKE128(other_domain
+    // || tail). Distinct domains give unrelated streams.
+    permutation_rng(std::string_view other_domain, bytes_view tail) {
         shake128 xof;
-        xof.absorb(as_bytes(domain));
+        xof.absorb(as_bytes(other_domain));
         xof.absorb(tail);
         std::array<std::uint8_t, 32> bytes{};
         do {
@@ -164,6 +164,13 @@ public:
 
 private:
     permutation_rng() = default;
+    [[nodiscard]] static std::array<std::uint8_t, 13> pass_tail(std::uint64_t seed, std::uint32_t pass, shuffle_kind kind) noexcept {
+        std::array<std::uint8_t, 13> tail{};
+        store_le64(tail.data(), seed);
+        store_le32(tail.data() + 8, pass);
+        tail[12] = static_cast<std::uint8_t>(kind);
+        return tail;
+    }
 
     std::array<std::uint64_t, 4> m_s{};
 };
