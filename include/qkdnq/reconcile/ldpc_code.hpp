@@ -164,6 +164,37 @@ public:
         return found;
     }
 
+    // A quasi-cyclic code's structure: H is `rows` x `cols` blocks of lift x lift, the listed ones
+    // (by row, then column) the identity shifted so that check row Z + i meets variable
+    // col Z + (i + shift) mod Z; the others zero. Empty (lift 0) for a code given by its entries.
+    struct qc_entry {
+        std::uint32_t row, col, shift;
+    };
+    struct qc_structure {
+        std::size_t rows = 0, cols = 0, lift = 0;
+        std::vector<qc_entry> entries;
+    };
+    [[nodiscard]] const qc_structure& quasi_cyclic() const noexcept { return m_qc; }
+    // The same code with its QC structure recorded (the entries must expand to its edges).
+    // Throws `invalid_argument` if they do not.
+    void set_quasi_cyclic(qc_structure qc) {
+        std::sort(qc.entries.begin(), qc.entries.end(), [](const qc_entry& a, const qc_entry& b) {
+            return a.row != b.row ? a.row < b.row : a.col < b.col;
+        });
+        bool fits = qc.lift != 0 && qc.rows * qc.lift == m_checks && qc.cols * qc.lift == m_variables &&
+                    qc.entries.size() * qc.lift == edges();
+        for (std::size_t k = 0; fits && k < qc.entries.size(); ++k) {
+            const qc_entry& q = qc.entries[k];
+            fits = q.row < qc.rows && q.col < qc.cols && q.shift < qc.lift && (k == 0 || q.row != qc.entries[k - 1].row || q.col != qc.entries[k - 1].col);
+            for (std::size_t i = 0; fits && i < qc.lift; ++i) {
+                const auto vars = check_variables(q.row * qc.lift + i);
+                fits = std::binary_search(vars.begin(), vars.end(), static_cast<std::uint32_t>(q.col * qc.lift + (i + q.shift) % qc.lift));
+            }
+        }
+        if (!fits) throw invalid_argument("qkdnq::reconcile::ldpc_code::set_quasi_cyclic: the blocks do not expand to this matrix");
+        m_qc = std::move(qc);
+    }
+
     // The check of edge e.
     [[nodiscard]] std::uint32_t edge_check(std::size_t e) const noexcept {
         const auto it = std::upper_bound(m_check_start.begin(), m_check_start.end(), static_cast<std::uint32_t>(e));
@@ -177,6 +208,7 @@ private:
     std::vector<std::uint32_t> m_edge_variable;   // per edge, its variable
     std::vector<std::uint32_t> m_variable_start;  // n + 1 offsets into m_variable_edges
     std::vector<std::uint32_t> m_variable_edges;  // per variable, its edges
+    qc_structure m_qc;
 };
 
 // A degree distribution pair from the edge perspective, λ(x) = Σ λ_i x^(i-1) over variable
@@ -348,6 +380,7 @@ inline constexpr std::size_t ldpc_base_variables = 400;
     std::vector<std::uint8_t> forbidden(z, 0);
     std::vector<ldpc_code::edge> edges;
     edges.reserve(base.size() * z);
+    ldpc_code::qc_structure qc{base_m, base_n, z, {}};
     for (const ldpc_code::edge& e : base) {
         std::vector<std::size_t> marked;
         for (const std::uint32_t c2 : col[e.variable]) {
@@ -364,13 +397,16 @@ inline constexpr std::size_t ldpc_base_variables = 400;
         for (int draw = 1; draw < 64 && forbidden[shift] != 0; ++draw) shift = static_cast<std::size_t>(rng.below(z));
         for (const std::size_t b : marked) forbidden[b] = 0;
         shift_of[e.check * base_n + e.variable] = static_cast<std::int64_t>(shift);
+        qc.entries.push_back({e.check, e.variable, static_cast<std::uint32_t>(shift)});
         row[e.check].push_back(e.variable);
         col[e.variable].push_back(e.check);
         for (std::size_t i = 0; i < z; ++i) {
             edges.push_back({static_cast<std::uint32_t>(e.check * z + i), static_cast<std::uint32_t>(e.variable * z + (i + shift) % z)});
         }
     }
-    return ldpc_code(base_m * z, base_n * z, std::move(edges));
+    ldpc_code code(base_m * z, base_n * z, std::move(edges));
+    code.set_quasi_cyclic(std::move(qc));
+    return code;
 }
 
 }  // namespace qkdnq::reconcile

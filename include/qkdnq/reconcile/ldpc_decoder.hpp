@@ -13,17 +13,35 @@
 // syndrome bit flipping the sign; each variable sends its channel LLR plus every other check's
 // message; the hard decision is the sign of the sum of all. Decoding stops as soon as the
 // decisions satisfy H x̂ = s, or after `max_iterations`.
+//
+// The fast decoder, `layered_decoder`, is layered belief propagation on a quasi-cyclic code with
+// 16-bit fixed-point messages (1/8 LLR units, saturating). One layer is one block row: its Z
+// checks share no variable, so they are updated together, lane i for check i, over copies of
+// each block's variables rotated by the block's shift. For a check, with Q = P_v - R_(c,v) (P the
+// posterior, R the check's last message), the new R_(c,v) is the box-plus of the syndrome sign
+// and the other Q's, a ⊞ b = sign(a) sign(b) min(|a|, |b|) + c(|a + b|) - c(|a - b|) with
+// c(x) = ln(1 + e^-x) replaced by two lines (forward-backward sums, 3 (d - 2) box-plus for degree
+// d), and P_v = Q + R_(c,v). Normalised and offset min-sum were tried first: on these degree
+// distributions (check degrees 9 to 51, variable degrees up to 45) they failed most frames that
+// sum-product decodes at f = 1.15 (n = 10^4, 10 frames per rate, docs/reconciliation.md). The
+// hard decisions are the signs of P; the syndrome is checked after every iteration. The SIMD
+// kernel (xsimd, 16-bit lanes) and the plain loop give bit-identical results (a differential
+// test holds them to each other); `layered_decoder::decode_scalar` runs the loop.
 #pragma once
 
 #include <qkdnq/core/bit_vector.hpp>
 #include <qkdnq/core/error.hpp>
 #include <qkdnq/reconcile/ldpc_code.hpp>
+#include <qkdnq/simd/arch.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace qkdnq::reconcile {
@@ -100,5 +118,281 @@ struct ldpc_decode_result {
     }
     return out;
 }
+
+namespace detail {
+
+inline std::int16_t saturate16(std::int32_t v) noexcept {
+    return static_cast<std::int16_t>(std::clamp<std::int32_t>(v, -32767, 32767));
+}
+
+// The box-plus correction ln(1 + e^-x) in 1/8 LLR units, x >= 0 in those units: the larger of two
+// lines through (0, 0.69), (1, 0.31) and (3, 0.05) in LLRs, floored, and 0 beyond.
+inline std::int16_t box_plus_correction(std::int16_t x) noexcept {
+    const std::int32_t c = std::min<std::int32_t>(x, 64);
+    return static_cast<std::int16_t>(std::max({std::int32_t{0}, (177 - 12 * c) >> 5, (114 - 4 * c) >> 5}));
+}
+
+// a ⊞ b = 2 atanh(tanh(a/2) tanh(b/2)) ≈ sign(a) sign(b) min(|a|, |b|) + c(|a + b|) - c(|a - b|).
+inline std::int16_t box_plus(std::int16_t a, std::int16_t b) noexcept {
+    const std::int16_t sum = saturate16(std::int32_t{a} + b), diff = saturate16(std::int32_t{a} - b);
+    const auto abs16 = [](std::int16_t v) { return static_cast<std::int16_t>(v < 0 ? -v : v); };
+    const std::int16_t least = std::min(abs16(a), abs16(b));
+    const std::int16_t signed_least = (a < 0) != (b < 0) ? static_cast<std::int16_t>(-least) : least;
+    return saturate16(std::int32_t{signed_least} + box_plus_correction(abs16(sum)) - box_plus_correction(abs16(diff)));
+}
+
+// One layer on `lanes` checks (lanes padded to the SIMD width): q[k] holds, for each of the
+// layer's `degree` blocks, the rotated posteriors on entry and the new posteriors on exit; r[k]
+// the blocks' check messages; f is scratch for `degree` rows; syndrome_sign is -1 where the
+// check's syndrome bit is 1. Forward-backward: F_k = s ⊞ Q_0 ⊞ ... ⊞ Q_(k-1), the message to
+// block k is F_k ⊞ (Q_(k+1) ⊞ ... ⊞ Q_(d-1)).
+inline void bp_layer_scalar(std::int16_t* const* q, std::int16_t* const* r, std::int16_t* const* f, std::size_t degree,
+                            std::size_t lanes, const std::int16_t* syndrome_sign) noexcept {
+    for (std::size_t i = 0; i < lanes; ++i) {
+        const std::int16_t s = syndrome_sign[i];
+        for (std::size_t k = 0; k < degree; ++k) q[k][i] = saturate16(std::int32_t{q[k][i]} - r[k][i]);
+        if (degree == 1) {
+            r[0][i] = s != 0 ? std::int16_t{-32767} : std::int16_t{32767};
+            q[0][i] = saturate16(std::int32_t{q[0][i]} + r[0][i]);
+            continue;
+        }
+        f[1][i] = static_cast<std::int16_t>((q[0][i] ^ s) - s);  // s ⊞ Q_0: Q_0 with the syndrome's sign
+        for (std::size_t k = 1; k + 1 < degree; ++k) f[k + 1][i] = box_plus(f[k][i], q[k][i]);
+        std::int16_t back = q[degree - 1][i];
+        r[degree - 1][i] = f[degree - 1][i];
+        for (std::size_t k = degree - 2; k >= 1; --k) {
+            r[k][i] = box_plus(f[k][i], back);
+            back = box_plus(back, q[k][i]);
+        }
+        r[0][i] = static_cast<std::int16_t>((back ^ s) - s);
+        for (std::size_t k = 0; k < degree; ++k) q[k][i] = saturate16(std::int32_t{q[k][i]} + r[k][i]);
+    }
+}
+
+// The architecture of the SIMD layer: xsimd's best for the compiler flags (16-bit lanes need
+// AVX-512BW on AVX-512 targets; with AVX-512F alone, AVX2).
+#if defined(__AVX2__)
+using ldpc_arch = std::conditional_t<std::is_base_of_v<xsimd::avx512f, simd::arch> && !std::is_base_of_v<xsimd::avx512bw, simd::arch>,
+                                     xsimd::avx2, simd::arch>;
+#else
+using ldpc_arch = simd::arch;
+#endif
+
+template <class Arch>
+struct box_plus_simd {
+    using b16 = xsimd::batch<std::int16_t, Arch>;
+    b16 top = b16(static_cast<std::int16_t>(32767)), bottom = b16(static_cast<std::int16_t>(-32767));
+    b16 cap = b16(static_cast<std::int16_t>(64)), zero = b16(static_cast<std::int16_t>(0));
+    b16 a1 = b16(static_cast<std::int16_t>(177)), a2 = b16(static_cast<std::int16_t>(114));
+
+    [[nodiscard]] b16 sub(b16 a, b16 b) const noexcept { return xsimd::max(xsimd::ssub(a, b), bottom); }
+    [[nodiscard]] b16 add(b16 a, b16 b) const noexcept { return xsimd::max(xsimd::sadd(a, b), bottom); }
+    [[nodiscard]] b16 correction(b16 x) const noexcept {
+        const b16 c4 = xsimd::min(x, cap) << 2;  // 4c, and 12c = 4c + 8c: shifts, not multiplies
+        return xsimd::max(zero, xsimd::max((a1 - c4 - (c4 << 1)) >> 5, (a2 - c4) >> 5));
+    }
+    [[nodiscard]] b16 operator()(b16 a, b16 b) const noexcept {
+        const b16 least = xsimd::min(xsimd::abs(a), xsimd::abs(b));
+        const b16 negative = (a ^ b) >> 15;  // -1 where the signs differ
+        const b16 signed_least = (least ^ negative) - negative;
+        return add(signed_least, correction(xsimd::abs(add(a, b))) - correction(xsimd::abs(sub(a, b))));
+    }
+};
+
+// G groups of lanes at once, starting at lane i: the forward and backward recursions are chains
+// of dependent box-plus operations, and interleaving independent groups hides their latency.
+template <class Arch, std::size_t G>
+inline void bp_layer_groups(std::int16_t* const* q, std::int16_t* const* r, std::int16_t* const* f, std::size_t degree,
+                            std::size_t i, const std::int16_t* syndrome_sign, const box_plus_simd<Arch>& bp) noexcept {
+    using b16 = xsimd::batch<std::int16_t, Arch>;
+    constexpr std::size_t width = b16::size;
+    b16 s[G], forward[G], back[G];
+    for (std::size_t k = 0; k < degree; ++k) {
+        for (std::size_t g = 0; g < G; ++g) {
+            const std::size_t at = i + g * width;
+            bp.sub(b16::load_unaligned(q[k] + at), b16::load_unaligned(r[k] + at)).store_unaligned(q[k] + at);
+        }
+    }
+    for (std::size_t g = 0; g < G; ++g) {
+        const std::size_t at = i + g * width;
+        s[g] = b16::load_unaligned(syndrome_sign + at);
+        forward[g] = (b16::load_unaligned(q[0] + at) ^ s[g]) - s[g];
+        forward[g].store_unaligned(f[1] + at);
+    }
+    for (std::size_t k = 1; k + 1 < degree; ++k) {
+        for (std::size_t g = 0; g < G; ++g) {
+            const std::size_t at = i + g * width;
+            forward[g] = bp(forward[g], b16::load_unaligned(q[k] + at));
+            forward[g].store_unaligned(f[k + 1] + at);
+        }
+    }
+    for (std::size_t g = 0; g < G; ++g) {
+        const std::size_t at = i + g * width;
+        back[g] = b16::load_unaligned(q[degree - 1] + at);
+        forward[g].store_unaligned(r[degree - 1] + at);
+    }
+    for (std::size_t k = degree - 2; k >= 1; --k) {
+        for (std::size_t g = 0; g < G; ++g) {
+            const std::size_t at = i + g * width;
+            const b16 qk = b16::load_unaligned(q[k] + at);
+            bp(b16::load_unaligned(f[k] + at), back[g]).store_unaligned(r[k] + at);
+            back[g] = bp(back[g], qk);
+        }
+    }
+    for (std::size_t g = 0; g < G; ++g) ((back[g] ^ s[g]) - s[g]).store_unaligned(r[0] + i + g * width);
+    for (std::size_t k = 0; k < degree; ++k) {
+        for (std::size_t g = 0; g < G; ++g) {
+            const std::size_t at = i + g * width;
+            bp.add(b16::load_unaligned(q[k] + at), b16::load_unaligned(r[k] + at)).store_unaligned(q[k] + at);
+        }
+    }
+}
+
+template <class Arch>
+inline void bp_layer_simd(std::int16_t* const* q, std::int16_t* const* r, std::int16_t* const* f, std::size_t degree,
+                          std::size_t lanes, const std::int16_t* syndrome_sign) noexcept {
+    if (degree == 1) {  // not in the family; the plain loop handles it
+        bp_layer_scalar(q, r, f, degree, lanes, syndrome_sign);
+        return;
+    }
+    constexpr std::size_t width = xsimd::batch<std::int16_t, Arch>::size;
+    const box_plus_simd<Arch> bp;
+    std::size_t i = 0;
+    for (; i + 4 * width <= lanes; i += 4 * width) bp_layer_groups<Arch, 4>(q, r, f, degree, i, syndrome_sign, bp);
+    for (; i < lanes; i += width) bp_layer_groups<Arch, 1>(q, r, f, degree, i, syndrome_sign, bp);
+}
+
+}  // namespace detail
+
+// Layered belief propagation on a quasi-cyclic code, 16-bit fixed point. Keeps its buffers
+// between frames; one decoder per thread.
+class layered_decoder {
+public:
+    // LLRs are held in units of 1/8; channel values are clamped to ±1023 of those units.
+    static constexpr double llr_scale = 8.0;
+    static constexpr std::int16_t channel_limit = 1023;
+
+    // Throws `invalid_argument` if the code has no quasi-cyclic structure.
+    explicit layered_decoder(const ldpc_code& code) : m_code(&code) {
+        const auto& qc = code.quasi_cyclic();
+        if (qc.lift == 0) throw invalid_argument("qkdnq::reconcile::layered_decoder: the code has no quasi-cyclic structure");
+        constexpr std::size_t width = xsimd::batch<std::int16_t, detail::ldpc_arch>::size;
+        m_lanes = (qc.lift + width - 1) / width * width;
+        m_row_start.assign(qc.rows + 1, 0);
+        for (const auto& e : qc.entries) ++m_row_start[e.row + 1];
+        for (std::size_t r = 0; r < qc.rows; ++r) m_row_start[r + 1] += m_row_start[r];
+        std::size_t max_degree = 0;
+        for (std::size_t r = 0; r < qc.rows; ++r) max_degree = std::max<std::size_t>(max_degree, m_row_start[r + 1] - m_row_start[r]);
+        m_q.assign(max_degree * m_lanes, 0);
+        m_r.assign(qc.entries.size() * m_lanes, 0);
+        m_posterior.assign(code.variables(), 0);
+        m_syndrome_sign.assign(qc.rows * m_lanes, 0);
+        m_f.assign(max_degree * m_lanes, 0);
+        m_q_rows.resize(max_degree);
+        m_r_rows.resize(max_degree);
+        m_f_rows.resize(max_degree);
+        for (std::size_t k = 0; k < max_degree; ++k) m_f_rows[k] = m_f.data() + k * m_lanes;
+    }
+
+    [[nodiscard]] ldpc_decode_result decode(std::span<const double> llr, const bit_vector& syndrome, unsigned max_iterations) {
+        return run<true>(llr, syndrome, max_iterations);
+    }
+    // The same with the plain loop (the SIMD kernel's reference).
+    [[nodiscard]] ldpc_decode_result decode_scalar(std::span<const double> llr, const bit_vector& syndrome, unsigned max_iterations) {
+        return run<false>(llr, syndrome, max_iterations);
+    }
+
+private:
+    template <bool Simd>
+    ldpc_decode_result run(std::span<const double> llr, const bit_vector& syndrome, unsigned max_iterations) {
+        const ldpc_code& code = *m_code;
+        const auto& qc = code.quasi_cyclic();
+        if (llr.size() != code.variables() || syndrome.size() != code.checks()) {
+            throw invalid_argument("qkdnq::reconcile::layered_decoder::decode: " + std::to_string(llr.size()) + " LLRs and " +
+                                   std::to_string(syndrome.size()) + " syndrome bits for a " + std::to_string(code.checks()) +
+                                   " x " + std::to_string(code.variables()) + " code");
+        }
+        const std::size_t z = qc.lift;
+        for (std::size_t v = 0; v < code.variables(); ++v) {
+            const double scaled = std::clamp(std::round(llr[v] * llr_scale), -double{channel_limit}, double{channel_limit});
+            m_posterior[v] = static_cast<std::int16_t>(scaled);
+        }
+        std::fill(m_r.begin(), m_r.end(), std::int16_t{0});
+        for (std::size_t r = 0; r < qc.rows; ++r) {
+            for (std::size_t i = 0; i < z; ++i) m_syndrome_sign[r * m_lanes + i] = syndrome[r * z + i] ? std::int16_t{-1} : std::int16_t{0};
+        }
+        ldpc_decode_result out;
+        out.syndrome_matched = syndrome_holds();
+        for (unsigned it = 1; it <= max_iterations && !out.syndrome_matched; ++it) {
+            for (std::size_t r = 0; r < qc.rows; ++r) layer<Simd>(r);
+            out.iterations = it;
+            out.syndrome_matched = syndrome_holds();
+        }
+        out.word = bit_vector(code.variables());
+        for (std::size_t v = 0; v < code.variables(); ++v) out.word.set(v, m_posterior[v] < 0);
+        return out;
+    }
+
+    // Block row r: gather the rotated posteriors, update, scatter them back.
+    template <bool Simd>
+    void layer(std::size_t r) {
+        const auto& qc = m_code->quasi_cyclic();
+        const std::size_t z = qc.lift, first = m_row_start[r], degree = m_row_start[r + 1] - first;
+        for (std::size_t k = 0; k < degree; ++k) {
+            const auto& e = qc.entries[first + k];
+            std::int16_t* q = m_q.data() + k * m_lanes;
+            const std::int16_t* p = m_posterior.data() + e.col * z;
+            // Lane i holds variable col Z + (i + shift) mod Z.
+            std::copy(p + e.shift, p + z, q);
+            std::copy(p, p + e.shift, q + (z - e.shift));
+            m_q_rows[k] = q;
+            m_r_rows[k] = m_r.data() + (first + k) * m_lanes;
+        }
+        if constexpr (Simd && simd::enabled) {
+            detail::bp_layer_simd<detail::ldpc_arch>(m_q_rows.data(), m_r_rows.data(), m_f_rows.data(), degree, m_lanes, m_syndrome_sign.data() + r * m_lanes);
+        } else {
+            detail::bp_layer_scalar(m_q_rows.data(), m_r_rows.data(), m_f_rows.data(), degree, m_lanes, m_syndrome_sign.data() + r * m_lanes);
+        }
+        for (std::size_t k = 0; k < degree; ++k) {
+            const auto& e = qc.entries[first + k];
+            const std::int16_t* q = m_q.data() + k * m_lanes;
+            std::int16_t* p = m_posterior.data() + e.col * z;
+            std::copy(q, q + (z - e.shift), p + e.shift);
+            std::copy(q + (z - e.shift), q + z, p);
+        }
+    }
+
+    // Whether the signs of the posteriors satisfy every check.
+    [[nodiscard]] bool syndrome_holds() {
+        const auto& qc = m_code->quasi_cyclic();
+        const std::size_t z = qc.lift;
+        for (std::size_t r = 0; r < qc.rows; ++r) {
+            std::int16_t* parity = m_q.data();  // lane i: the XOR of check i's signs, syndrome included
+            std::copy(m_syndrome_sign.begin() + static_cast<std::ptrdiff_t>(r * m_lanes),
+                      m_syndrome_sign.begin() + static_cast<std::ptrdiff_t>(r * m_lanes + z), parity);
+            for (std::size_t k = m_row_start[r]; k < m_row_start[r + 1]; ++k) {
+                const auto& e = qc.entries[k];
+                const std::int16_t* p = m_posterior.data() + e.col * z;
+                const std::size_t split = z - e.shift;  // lanes [0, split) read p[i + shift], the rest wrap
+                for (std::size_t i = 0; i < split; ++i) parity[i] = static_cast<std::int16_t>(parity[i] ^ (p[i + e.shift] >> 15));
+                for (std::size_t i = split; i < z; ++i) parity[i] = static_cast<std::int16_t>(parity[i] ^ (p[i - split] >> 15));
+            }
+            for (std::size_t i = 0; i < z; ++i) {
+                if (parity[i] != 0) return false;
+            }
+        }
+        return true;
+    }
+
+    const ldpc_code* m_code;
+    std::size_t m_lanes = 0;                  // Z rounded up to the SIMD width
+    std::vector<std::size_t> m_row_start;     // block row r's entries: [m_row_start[r], m_row_start[r + 1])
+    std::vector<std::int16_t> m_q;            // a layer's rotated posteriors, one row of lanes per block
+    std::vector<std::int16_t> m_r;            // check messages, one row of lanes per block
+    std::vector<std::int16_t> m_posterior;    // P per variable
+    std::vector<std::int16_t> m_syndrome_sign;
+    std::vector<std::int16_t> m_f;            // forward box-plus sums of a layer
+    std::vector<std::int16_t*> m_q_rows, m_r_rows, m_f_rows;
+};
 
 }  // namespace qkdnq::reconcile
