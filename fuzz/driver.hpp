@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <span>
+#include <vector>
 
 #ifndef QKDNQ_FUZZ_MAX_INPUT
 #define QKDNQ_FUZZ_MAX_INPUT 65536
@@ -58,6 +59,17 @@ private:
     std::span<const std::uint8_t> m_input;
     std::size_t m_pos = 0;
 };
+
+// A copy of a genuine message altered by the input: a u16 position, a byte giving 1 to 8 mask
+// bytes XORed in from there (wrapping), then maybe (odd byte) cut by a byte's worth of bytes.
+inline std::vector<std::uint8_t> altered_copy(const std::vector<std::uint8_t>& genuine, fuzz_reader& in) {
+    std::vector<std::uint8_t> copy = genuine;
+    const std::size_t at = in.u16();
+    const auto mask = in.bytes(in.byte() % 8 + 1);
+    for (std::size_t i = 0; i < mask.size() && !copy.empty(); ++i) copy[(at + i) % copy.size()] ^= mask[i];
+    if (in.byte() & 1) copy.resize(copy.size() - (copy.empty() ? 0 : in.byte() % copy.size()));
+    return copy;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size <= QKDNQ_FUZZ_MAX_INPUT) fuzz(std::span<const std::uint8_t>(data, size));

@@ -50,15 +50,6 @@ const bit_vector& reference_key() {
     return key;
 }
 
-std::vector<std::uint8_t> altered(const std::vector<std::uint8_t>& genuine, fuzz_reader& in) {
-    std::vector<std::uint8_t> copy = genuine;
-    const std::size_t at = in.u16();
-    const auto mask = in.bytes(in.byte() % 8 + 1);
-    for (std::size_t i = 0; i < mask.size() && !copy.empty(); ++i) copy[(at + i) % copy.size()] ^= mask[i];
-    if (in.byte() & 1) copy.resize(copy.size() - (copy.empty() ? 0 : in.byte() % copy.size()));
-    return copy;
-}
-
 }  // namespace
 
 void fuzz(std::span<const std::uint8_t> input) {
@@ -85,7 +76,7 @@ void fuzz(std::span<const std::uint8_t> input) {
             for (int round = 0; round < 10'000; ++round) {
                 if (in.remaining() > 0) {
                     const std::size_t before = alice.leaked_parities();
-                    const cascade_output r = alice.respond(altered(request, in));
+                    const cascade_output r = alice.respond(altered_copy(request, in));
                     if (r.status != cascade_status::ok) {
                         fuzz_check(alice.leaked_parities() == before, "a rejected request disclosed parities");
                     } else {
@@ -97,7 +88,7 @@ void fuzz(std::span<const std::uint8_t> input) {
                 fuzz_check(reply.status == cascade_status::ok, "Alice rejected a genuine request");
                 if (bob.finished()) break;
                 if (in.remaining() > 0) {
-                    const cascade_output b = bob.receive(altered(reply.message, in));
+                    const cascade_output b = bob.receive(altered_copy(reply.message, in));
                     if (b.status == cascade_status::ok || b.status == cascade_status::inconsistent) {
                         all_rejected = false;  // e.g. flipped parity bits: valid, but wrong
                         fuzz_check(bob.statistics().corrected_bits <= n, "more corrections than bits");

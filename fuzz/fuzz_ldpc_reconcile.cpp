@@ -63,15 +63,6 @@ const reference_run& reference() {
     return r;
 }
 
-std::vector<std::uint8_t> altered(const std::vector<std::uint8_t>& genuine, fuzz_reader& in) {
-    std::vector<std::uint8_t> copy = genuine;
-    const std::size_t at = in.u16();
-    const auto mask = in.bytes(in.byte() % 8 + 1);
-    for (std::size_t i = 0; i < mask.size() && !copy.empty(); ++i) copy[(at + i) % copy.size()] ^= mask[i];
-    if (in.byte() & 1) copy.resize(copy.size() - (copy.empty() ? 0 : in.byte() % copy.size()));
-    return copy;
-}
-
 }  // namespace
 
 void fuzz(std::span<const std::uint8_t> input) {
@@ -111,7 +102,7 @@ void fuzz(std::span<const std::uint8_t> input) {
             bool all_rejected = true;
             for (int round = 0; round < 100; ++round) {
                 if (in.remaining() > 0) {
-                    const ldpc_output b = bob.receive(altered(m, in));
+                    const ldpc_output b = bob.receive(altered_copy(m, in));
                     if (b.status == ldpc_status::ok) {
                         all_rejected = false;  // an altered message Bob could take: the run diverges
                         break;
@@ -120,7 +111,7 @@ void fuzz(std::span<const std::uint8_t> input) {
                 const ldpc_output reply = bob.receive(m);
                 fuzz_check(reply.status == ldpc_status::ok, "Bob rejected a genuine message after a rejection");
                 if (in.remaining() > 0) {
-                    const ldpc_output a = alice.receive(altered(reply.message, in));
+                    const ldpc_output a = alice.receive(altered_copy(reply.message, in));
                     if (a.status == ldpc_status::ok) {
                         all_rejected = false;
                         break;
