@@ -5,7 +5,7 @@
 //   qkdnq_ldpc_efficiency [--n 100000] [--frames 50] [--qber 0.02,0.05,0.08,0.1] [--delta 0.1]
 //                         [--f 1.1] [--blind 3] [--seed 1] [--csv]
 //
-// For each QBER the tool takes the family's mother code whose adaptable rates
+// For each QBER the tool takes the highest of the family's mother codes whose adaptable rates
 // [(R0 - δ)/(1 - δ), R0/(1 - δ)] hold the target R = 1 - f h(QBER) (else the nearest), sets
 // puncturing and shortening by ldpc_frame_parameters::for_qber, and runs both sides in this
 // process on one thread (syndrome, decoding, blind reveals), then verification with
@@ -45,14 +45,15 @@ std::vector<double> parse_list(std::string_view s) {
     return out;
 }
 
-// The family member whose adaptable range holds `target`, else the nearest.
+// The family member whose adaptable range holds `target`, the highest such (the least
+// puncturing: punctured bits cost more decoding margin than shortened ones), else the nearest.
 const ldpc_distribution& choose(double target, double delta) {
     const ldpc_distribution* best = ldpc_distributions[0];
     double best_distance = 1e9;
     for (const ldpc_distribution* d : ldpc_distributions) {
         const double lo = (d->rate - delta) / (1 - delta), hi = d->rate / (1 - delta);
         const double distance = target < lo ? lo - target : (target > hi ? target - hi : 0.0);
-        if (distance < best_distance) {
+        if (distance <= best_distance) {
             best_distance = distance;
             best = d;
         }
