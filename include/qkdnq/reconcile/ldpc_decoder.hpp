@@ -132,13 +132,18 @@ inline std::int16_t box_plus_correction(std::int16_t x) noexcept {
     return static_cast<std::int16_t>(std::max({std::int32_t{0}, (177 - 12 * c) >> 5, (114 - 4 * c) >> 5}));
 }
 
-// a ⊞ b = 2 atanh(tanh(a/2) tanh(b/2)) ≈ sign(a) sign(b) min(|a|, |b|) + c(|a + b|) - c(|a - b|).
+// a ⊞ b = 2 atanh(tanh(a/2) tanh(b/2)) ≈ sign(a) sign(b) min(|a|, |b|) + c(|a + b|) - c(|a - b|)
+// = sign(a) sign(b) (min(|a|, |b|) + c(|a| + |b|) - c(||a| - |b||)) (for opposite signs |a + b|
+// and |a - b| trade places), which needs no signed sums. |a|, |b| <= 32767; the magnitude stays
+// within 16 bits (c(x) > 0 only for x < 64).
 inline std::int16_t box_plus(std::int16_t a, std::int16_t b) noexcept {
-    const std::int16_t sum = saturate16(std::int32_t{a} + b), diff = saturate16(std::int32_t{a} - b);
     const auto abs16 = [](std::int16_t v) { return static_cast<std::int16_t>(v < 0 ? -v : v); };
-    const std::int16_t least = std::min(abs16(a), abs16(b));
-    const std::int16_t signed_least = (a < 0) != (b < 0) ? static_cast<std::int16_t>(-least) : least;
-    return saturate16(std::int32_t{signed_least} + box_plus_correction(abs16(sum)) - box_plus_correction(abs16(diff)));
+    const std::int16_t ma = abs16(a), mb = abs16(b);
+    const std::int16_t least = std::min(ma, mb);
+    const std::int16_t sum = saturate16(std::int32_t{ma} + mb);
+    const auto diff = static_cast<std::int16_t>(std::max(ma, mb) - least);
+    const auto magnitude = static_cast<std::int16_t>(least + box_plus_correction(sum) - box_plus_correction(diff));
+    return (a < 0) != (b < 0) ? static_cast<std::int16_t>(-magnitude) : magnitude;
 }
 
 // One layer on `lanes` checks (lanes padded to the SIMD width): q[k] holds, for each of the
@@ -192,10 +197,11 @@ struct box_plus_simd {
         return xsimd::max(zero, xsimd::max((a1 - c4 - (c4 << 1)) >> 5, (a2 - c4) >> 5));
     }
     [[nodiscard]] b16 operator()(b16 a, b16 b) const noexcept {
-        const b16 least = xsimd::min(xsimd::abs(a), xsimd::abs(b));
+        const b16 ma = xsimd::abs(a), mb = xsimd::abs(b);
+        const b16 least = xsimd::min(ma, mb);
+        const b16 magnitude = least + correction(xsimd::sadd(ma, mb)) - correction(xsimd::max(ma, mb) - least);
         const b16 negative = (a ^ b) >> 15;  // -1 where the signs differ
-        const b16 signed_least = (least ^ negative) - negative;
-        return add(signed_least, correction(xsimd::abs(add(a, b))) - correction(xsimd::abs(sub(a, b))));
+        return (magnitude ^ negative) - negative;
     }
 };
 
