@@ -18,7 +18,9 @@
 // Λ_i = (λ_i/i) / Σ_j (λ_j/j), rounded to B nodes by largest remainder. The base graph is then
 // lifted by Z = ceil(n / B): each base edge becomes a Z x Z cyclically shifted identity (shift
 // chosen at random among those that close no 4-cycle with the shifts already chosen, when one
-// does within 64 draws), so n = B Z. Every random choice comes from xoshiro256** seeded by
+// does within 64 draws), so n = B Z. Measured: no 4-cycle at n = 10^5 for any of the five
+// distributions; at n = 10^4 (Z = 25) only rate 0.5 has none, the denser base rows leaving no
+// free shift. Every random choice comes from xoshiro256** seeded by
 // SHAKE128("qkdnq ldpc code" || seed || n || the distribution's rate in ppm), so that both sides
 // and every platform build the same matrix from the same arguments.
 #pragma once
