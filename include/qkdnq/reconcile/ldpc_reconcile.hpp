@@ -187,8 +187,12 @@ struct ldpc_layout {
     ldpc_layout layout;
     layout.punctured.assign(order.begin(), order.begin() + p.punctured);
     layout.shortened.assign(order.begin() + p.punctured, order.begin() + p.punctured + p.shortened);
-    layout.key.assign(order.begin() + p.punctured + p.shortened, order.end());
-    std::sort(layout.key.begin(), layout.key.end());
+    std::vector<std::uint8_t> adapted(p.code_bits, 0);  // the key's positions in increasing order, without a sort
+    for (std::size_t i = 0; i < std::size_t{p.punctured} + p.shortened; ++i) adapted[order[i]] = 1;
+    layout.key.reserve(p.key_bits());
+    for (std::uint32_t v = 0; v < p.code_bits; ++v) {
+        if (adapted[v] == 0) layout.key.push_back(v);
+    }
     layout.shortened_values = bit_vector(p.shortened);
     for (std::size_t i = 0; i < p.shortened; ++i) layout.shortened_values.set(i, (rng.next() >> 63) != 0);
     return layout;
