@@ -26,7 +26,7 @@ using namespace qkdnq::reconcile;
 
 struct fixture {
     std::shared_ptr<const ldpc_code> code = std::make_shared<const ldpc_code>(make_ldpc_code(ldpc_distribution_rate_0_6, 2000, 1));
-    ldpc_frame_parameters params = ldpc_frame_parameters::for_qber(*code, 6, 1, 60'000, 7, 0.1, 1.0, 3);
+    ldpc_frame_parameters params = ldpc_frame_parameters::for_qber(*code, 60, 1, 60'000, 7, 0.1, 1.0, 3);
     bit_vector alice_key{params.key_bits()};
     bit_vector bob_key{params.key_bits()};
     fixture() {

@@ -129,7 +129,7 @@ TEST_CASE("ldpc code: the family follows its degree distributions and has no 4-c
             if (n == 100'000) CHECK(code.four_cycles() == 0);
         }
     }
-    CHECK(qkdnq::reconcile::make_ldpc_code(qkdnq::reconcile::ldpc_distribution_rate_0_5, 10'000, 1).four_cycles() == 0);
+    CHECK(qkdnq::reconcile::make_ldpc_code(qkdnq::reconcile::ldpc_distribution_rate_0_55, 10'000, 1).four_cycles() == 0);
     CHECK_THROWS_AS(qkdnq::reconcile::make_ldpc_code(qkdnq::reconcile::ldpc_distribution_rate_0_5, 0, 1), qkdnq::invalid_argument);
 }
 

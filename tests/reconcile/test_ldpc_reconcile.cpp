@@ -67,7 +67,7 @@ run_result run(const bit_vector& a, const bit_vector& b, const rc::ldpc_frame_pa
 
 TEST_CASE("ldpc reconcile: both sides lay out the frame alike: disjoint punctured, shortened and key positions", "[reconcile][ldpc][property]") {
     const auto code = shared_code(rc::ldpc_distribution_rate_0_5, 4000);
-    const auto params = rc::ldpc_frame_parameters::for_qber(*code, 5, 1, 70'000, 99);
+    const auto params = rc::ldpc_frame_parameters::for_qber(*code, 50, 1, 70'000, 99);
     const auto a = rc::detail::make_ldpc_layout(params), b = rc::detail::make_ldpc_layout(params);
     CHECK(a.punctured == b.punctured);
     CHECK(a.shortened == b.shortened);
@@ -87,7 +87,7 @@ TEST_CASE("ldpc reconcile: both sides lay out the frame alike: disjoint puncture
     other.frame_seed = 100;
     CHECK(rc::detail::make_ldpc_layout(other).punctured != a.punctured);
     // [RC10] Eq. 7: a higher QBER shortens more, a lower one punctures more.
-    const auto low = rc::ldpc_frame_parameters::for_qber(*code, 5, 1, 60'000, 1), high = rc::ldpc_frame_parameters::for_qber(*code, 5, 1, 90'000, 1);
+    const auto low = rc::ldpc_frame_parameters::for_qber(*code, 50, 1, 60'000, 1), high = rc::ldpc_frame_parameters::for_qber(*code, 50, 1, 90'000, 1);
     CHECK(low.punctured > high.punctured);
     CHECK(low.shortened < high.shortened);
 }
@@ -97,7 +97,7 @@ TEST_CASE("ldpc reconcile: rate-adapted frames decode to Alice's key, leaking m 
     const auto code = shared_code(rc::ldpc_distribution_rate_0_5, 10'000);
     for (const std::uint32_t ppm : {70'000u, 80'000u, 90'000u}) {  // inside the adaptable range
         const double q = ppm * 1e-6;
-        const auto params = rc::ldpc_frame_parameters::for_qber(*code, 5, 1, ppm, ppm, 0.1, 1.25);
+        const auto params = rc::ldpc_frame_parameters::for_qber(*code, 50, 1, ppm, ppm, 0.1, 1.25);
         INFO("QBER " << q << ": p = " << params.punctured << ", s = " << params.shortened);
         CHECK(params.punctured > 0);  // both adaptations in use: the aimed-at rate is reachable
         CHECK(params.shortened > 0);
@@ -128,7 +128,7 @@ TEST_CASE("ldpc reconcile: blind rounds reveal punctured values until the decode
     qkdnq::shake_drbg rng(62);
     const auto code = shared_code(rc::ldpc_distribution_rate_0_5, 10'000);
     rc::ldpc_frame_parameters params;
-    params.rate_tenths = 5;
+    params.rate_percent = 50;
     params.code_bits = static_cast<std::uint32_t>(code->variables());
     params.code_seed = 1;
     params.punctured = 1000;  // everything adaptable punctured at first: R = 0.444 / 0.9
@@ -162,7 +162,7 @@ TEST_CASE("ldpc reconcile: blind rounds reveal punctured values until the decode
 TEST_CASE("ldpc reconcile: a rejected message has a precise status and changes nothing", "[reconcile][ldpc][property]") {
     qkdnq::shake_drbg rng(63);
     const auto code = shared_code(rc::ldpc_distribution_rate_0_6, 4000);
-    auto params = rc::ldpc_frame_parameters::for_qber(*code, 6, 1, 60'000, 7, 0.1, 1.0, 3);  // too little redundancy: blind rounds
+    auto params = rc::ldpc_frame_parameters::for_qber(*code, 60, 1, 60'000, 7, 0.1, 1.0, 3);  // too little redundancy: blind rounds
     const auto pair = qkdnq::sim::exact_error_key_pair(params.key_bits(), params.key_bits() * 6 / 100, rng);
     qkdnq::shake_drbg alice_rng(1), alice_rng2(1);
     const run_result reference = run(pair.alice, pair.bob, params, code, alice_rng);
@@ -178,9 +178,11 @@ TEST_CASE("ldpc reconcile: a rejected message has a precise status and changes n
         auto bad = m;
         bad[0] ^= 1;
         CHECK(bob.receive(bad).status == rc::ldpc_status::malformed);
-        bad = m;
-        bad[2] = 2;
-        CHECK(bob.receive(bad).status == rc::ldpc_status::unsupported_version);
+        for (const std::uint8_t version : {std::uint8_t{1}, std::uint8_t{3}}) {  // 1 named the code by rate in tenths
+            bad = m;
+            bad[2] = version;
+            CHECK(bob.receive(bad).status == rc::ldpc_status::unsupported_version);
+        }
         bad = m;
         bad[3] = 2;
         CHECK(bob.receive(bad).status == rc::ldpc_status::unexpected_message);
@@ -227,7 +229,7 @@ TEST_CASE("ldpc reconcile: a rejected message has a precise status and changes n
 TEST_CASE("ldpc reconcile: programmer errors throw", "[reconcile][ldpc]") {
     qkdnq::shake_drbg rng(64);
     const auto code = shared_code(rc::ldpc_distribution_rate_0_7, 2000);
-    const auto params = rc::ldpc_frame_parameters::for_qber(*code, 7, 1, 40'000, 3);
+    const auto params = rc::ldpc_frame_parameters::for_qber(*code, 70, 1, 40'000, 3);
     CHECK_THROWS_AS(rc::ldpc_bob(bit_vector(params.key_bits() + 1), params, code), qkdnq::invalid_argument);
     CHECK_THROWS_AS(rc::ldpc_alice(bit_vector(params.key_bits() - 1), params, code, rng), qkdnq::invalid_argument);
     CHECK_THROWS_AS(rc::ldpc_bob(bit_vector(params.key_bits()), params, nullptr), qkdnq::invalid_argument);
@@ -242,4 +244,59 @@ TEST_CASE("ldpc reconcile: programmer errors throw", "[reconcile][ldpc]") {
     bad = params;
     bad.blind_rounds = 0;
     CHECK_THROWS_AS(bad.validate(), qkdnq::invalid_argument);
+}
+
+TEST_CASE("ldpc reconcile: plan picks the code needing the fewest adaptations, and δ for both aims", "[reconcile][ldpc][property]") {
+    const rc::ldpc_aims aims{.f_first = 1.10, .f_last = 1.14, .blind_rounds = 3};
+    const auto cost = [](double r0, double r) { return 3 * std::max(0.0, 1 - r0 / r) + std::max(0.0, (r0 - r) / (1 - r)); };
+    for (std::uint32_t ppm = 5'000; ppm <= 120'000; ppm += 2'500) {
+        const double h = binary_entropy(ppm * 1e-6);
+        const auto p = rc::ldpc_frame_parameters::plan(ppm, 100'000, 1, 2, aims);
+        INFO("QBER " << ppm << " ppm: R0 " << int{p.rate_percent} << " %, p " << p.punctured << ", s " << p.shortened);
+        CHECK_NOTHROW(p.validate());
+        CHECK(p.code_bits == 100'000);
+        CHECK(p.blind_rounds == 3);
+        const double r0 = p.rate_percent / 100.0, n = p.code_bits, k = r0 * n;
+        const double r_first = 1 - aims.f_first * h, r_last = 1 - aims.f_last * h;
+        for (const auto* d : rc::ldpc_distributions) CHECK(cost(r0, r_first) <= cost(d->rate, r_first));
+        // First attempt at R_first (to a position's worth); the last, every punctured value
+        // revealed, (R0 - δ)/(1 - δ) = R_last where R_last is below R0, else at R0 or below.
+        const double first = (k - p.shortened) / (n - p.punctured - p.shortened);
+        const double d = p.punctured + p.shortened, last = (k - d) / (n - d);
+        CHECK(std::abs((1 - first) / h - aims.f_first) < 1e-3);
+        if (r_last < r0) CHECK(last <= r_last + 1e-4);
+        CHECK(last <= r0);
+        CHECK(d <= n / 2);
+    }
+    const auto built = rc::make_ldpc_code(rc::ldpc_frame_parameters::plan(20'000, 10'000, 3, 4));
+    CHECK(built.variables() == 10'000);
+    CHECK(built.rate() == Approx(0.85));
+    CHECK(rc::ldpc_code_bits(99'999) == 100'000);
+    CHECK(rc::ldpc_code_bits(100'001) == 100'400);
+    CHECK_THROWS_AS((void)rc::ldpc_frame_parameters::plan(0, 10'000, 1, 1), qkdnq::invalid_argument);
+    CHECK_THROWS_AS((void)rc::ldpc_frame_parameters::plan(500'000, 10'000, 1, 1), qkdnq::invalid_argument);
+    CHECK_THROWS_AS((void)rc::ldpc_frame_parameters::plan(20'000, 10'000, 1, 1, {.f_first = 1.2, .f_last = 1.1}), qkdnq::invalid_argument);
+    CHECK(rc::ldpc_distribution_for_percent(85) == &rc::ldpc_distribution_rate_0_85);
+    CHECK(rc::ldpc_distribution_for_percent(84) == nullptr);
+    auto bad = rc::ldpc_frame_parameters::plan(20'000, 10'000, 1, 1);
+    bad.rate_percent = 84;
+    CHECK_THROWS_AS(bad.validate(), qkdnq::invalid_argument);
+}
+
+TEST_CASE("ldpc reconcile: planned frames decode within their attempts", "[reconcile][ldpc][statistical]") {
+    qkdnq::shake_drbg rng(65);
+    const rc::ldpc_aims aims{.f_first = 1.1, .f_last = 1.4, .blind_rounds = 3};  // n = 2 10^4: shorter codes need more
+    for (const std::uint32_t ppm : {15'000u, 30'000u, 50'000u, 100'000u}) {
+        auto params = rc::ldpc_frame_parameters::plan(ppm, 20'000, 1, 0, aims);
+        const auto code = std::make_shared<const rc::ldpc_code>(rc::make_ldpc_code(params));
+        for (std::uint64_t frame = 0; frame < 3; ++frame) {
+            params.frame_seed = frame;
+            const auto pair = qkdnq::sim::exact_error_key_pair(params.key_bits(), params.key_bits() * ppm / 1'000'000, rng);
+            const run_result r = run(pair.alice, pair.bob, params, code, rng);
+            INFO("QBER " << ppm << " ppm, frame " << frame << ", attempts " << r.stats.attempts);
+            CHECK(r.decoded);
+            CHECK(r.bob_key == pair.alice);
+            CHECK(r.stats.attempts <= 3);
+        }
+    }
 }

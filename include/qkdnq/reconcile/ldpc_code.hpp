@@ -17,10 +17,11 @@
 // tables' ρ). Variable degrees follow the distribution's node-perspective fractions
 // Λ_i = (λ_i/i) / Σ_j (λ_j/j), rounded to B nodes by largest remainder. The base graph is then
 // lifted by Z = ceil(n / B): each base edge becomes a Z x Z cyclically shifted identity (shift
-// chosen at random among those that close no 4-cycle with the shifts already chosen, when one
-// does within 64 draws), so n = B Z. Measured: no 4-cycle at n = 10^5 for any of the five
-// distributions; at n = 10^4 (Z = 25) only rate 0.5 has none, the denser base rows leaving no
-// free shift. Every random choice comes from xoshiro256** seeded by
+// drawn at random among those that close no 4-cycle with the shifts already chosen: 64 draws,
+// then the next free shift after the last draw, when any is free), so n = B Z. Measured: no
+// 4-cycle at n = 10^5 for any of the nine distributions; at n = 10^4 (Z = 25) only rate 0.55
+// has none, the denser base rows leaving no free shift. Every random choice comes from
+// xoshiro256** seeded by
 // SHAKE128("qkdnq ldpc code" || seed || n || the distribution's rate in ppm), so that both sides
 // and every platform build the same matrix from the same arguments.
 #pragma once
@@ -215,42 +216,79 @@ private:
 
 // A degree distribution pair from the edge perspective, λ(x) = Σ λ_i x^(i-1) over variable
 // degrees i and ρ(x) = Σ ρ_j x^(j-1) over check degrees j, as the papers print them, with the
-// BSC threshold p* that density evolution gives for it.
+// BSC threshold p* that density evolution gives for it (0 where none was published).
 struct ldpc_distribution {
     std::string_view source;
     double rate;       // design rate 1 - (Σ ρ_j / j) / (Σ λ_i / i)
-    double threshold;  // p*
+    double threshold;  // p*, or 0: not computed
     std::span<const std::pair<unsigned, double>> lambda;  // (variable degree i, λ_i)
     std::span<const std::pair<unsigned, double>> rho;     // (check degree j, ρ_j)
 };
 
 namespace detail {
-// Martinez-Mateo, Elkouss and Martin, "Blind reconciliation", QIC 12:791 (2012), Appendix B
-// (../shared/notes/ldpc_tables.md table B: at most 6.06 edges per bit), and Elkouss, Leverrier,
-// Alléaume and Boutros, ISIT 2009 (arXiv:0901.2140), Table I, R = 0.9 (table A). Degrees are
-// node degrees: the tables' term c x^d is (d + 1, c).
-inline constexpr std::pair<unsigned, double> blind_r05_lambda[] = {{2, 0.159673}, {3, 0.121875}, {4, 0.11261}, {5, 0.190871}, {10, 0.0770616}, {25, 0.337909}};
-inline constexpr std::pair<unsigned, double> blind_r05_rho[] = {{9, 0.360479}, {10, 0.639521}};
-inline constexpr std::pair<unsigned, double> blind_r06_lambda[] = {{2, 0.11653}, {3, 0.125646}, {4, 0.108507}, {5, 0.0534223}, {7, 0.0727228}, {8, 0.0347964}, {9, 0.0729986}, {18, 0.0752607}, {32, 0.117103}, {45, 0.223013}};
-inline constexpr std::pair<unsigned, double> blind_r06_rho[] = {{14, 0.582731}, {15, 0.417269}};
-inline constexpr std::pair<unsigned, double> blind_r07_lambda[] = {{2, 0.091699}, {3, 0.171401}, {4, 0.0683878}, {5, 0.120523}, {11, 0.187471}, {28, 0.208278}, {30, 0.152239}};
-inline constexpr std::pair<unsigned, double> blind_r07_rho[] = {{19, 0.806453}, {20, 0.193547}};
-inline constexpr std::pair<unsigned, double> blind_r08_lambda[] = {{2, 0.0667948}, {3, 0.194832}, {4, 0.0570523}, {5, 0.0645024}, {9, 0.204606}, {15, 0.0964409}, {29, 0.23872}, {35, 0.0770523}};
-inline constexpr std::pair<unsigned, double> blind_r08_rho[] = {{30, 0.708874}, {31, 0.291126}};
-inline constexpr std::pair<unsigned, double> elkouss_r09_lambda[] = {{2, 0.07689}, {3, 0.28096}, {5, 0.08933}, {9, 0.19620}, {12, 0.30631}, {21, 0.05031}};
-inline constexpr std::pair<unsigned, double> elkouss_r09_rho[] = {{50, 0.95025}, {51, 0.04975}};
+// Elkouss, Leverrier, Alléaume and Boutros, ISIT 2009 (arXiv:0901.2140), Table I, and Martinez-
+// Mateo, Elkouss and Martin, "Blind reconciliation", QIC 12:791 (2012), Appendix B
+// (../shared/notes/ldpc_tables.md tables A and B). Degrees are node degrees: the tables' term
+// c x^d is (d + 1, c). Per rate the family takes the row whose codes decoded more frames at
+// n = 10^5 (layered decoder, 16 frames per f, f = 1.06 ... 1.14; docs/reconciliation.md): the 2009
+// rows at 0.5, 0.55, 0.65, 0.7, 0.75, 0.8 and 0.9, the 2012 row at 0.6. Table I's R = 0.85 row
+// does not add up (Σλ = 1.05), so rate 0.85 is this project's: the 2009 R = 0.8 λ with
+// concentrated checks (two adjacent degrees) for rate 0.85, which decoded as many frames as the
+// row with one coefficient corrected either way; no threshold computed.
+inline constexpr std::pair<unsigned, double> elkouss_r050_lambda[] = {
+    {2, 0.14438}, {3, 0.19026}, {4, 0.01836},  {5, 0.00233},  {6, 0.04697},  {8, 0.053943}, {9, 0.05590},
+    {10, 0.01290}, {11, 0.00162}, {14, 0.06159}, {15, 0.13115}, {17, 0.01481}, {47, 0.00879}, {49, 0.00650},
+    {55, 0.00210}, {56, 0.00099}, {57, 0.11178}, {58, 0.06238}, {59, 0.05094}, {66, 0.02230}};
+inline constexpr std::pair<unsigned, double> elkouss_r050_rho[] = {{10, 0.47575}, {12, 0.46847}, {13, 0.02952}, {14, 0.02626}};
+inline constexpr std::pair<unsigned, double> elkouss_r055_lambda[] = {{2, 0.16880},  {3, 0.20994},  {6, 0.18095},  {15, 0.03846},
+                                                                      {16, 0.02635}, {18, 0.23454}, {19, 0.05815}, {31, 0.08280}};
+inline constexpr std::pair<unsigned, double> elkouss_r055_rho[] = {{10, 0.27631}, {11, 0.72369}};
+inline constexpr std::pair<unsigned, double> blind_r060_lambda[] = {{2, 0.11653},  {3, 0.125646},  {4, 0.108507}, {5, 0.0534223},
+                                                                    {7, 0.0727228}, {8, 0.0347964}, {9, 0.0729986}, {18, 0.0752607},
+                                                                    {32, 0.117103}, {45, 0.223013}};
+inline constexpr std::pair<unsigned, double> blind_r060_rho[] = {{14, 0.582731}, {15, 0.417269}};
+inline constexpr std::pair<unsigned, double> elkouss_r065_lambda[] = {{2, 0.10451},  {3, 0.15652},  {4, 0.08057},  {5, 0.00056}, {9, 0.12151},
+                                                                      {13, 0.10485}, {15, 0.10719}, {21, 0.00771}, {51, 0.31656}};
+inline constexpr std::pair<unsigned, double> elkouss_r065_rho[] = {{2, 0.000578}, {15, 0.06089}, {16, 0.47001}, {21, 0.46852}};
+inline constexpr std::pair<unsigned, double> elkouss_r070_lambda[] = {{2, 0.05343},  {3, 0.29406},  {6, 0.00896},  {9, 0.15571},  {12, 0.12189},
+                                                                      {25, 0.19872}, {46, 0.09572}, {62, 0.02741}, {65, 0.04056}, {73, 0.00354}};
+inline constexpr std::pair<unsigned, double> elkouss_r070_rho[] = {{20, 0.76922}, {21, 0.23077}};
+inline constexpr std::pair<unsigned, double> elkouss_r075_lambda[] = {{2, 0.10805}, {3, 0.09511}, {4, 0.01449},  {5, 0.13764},
+                                                                      {6, 0.10667}, {7, 0.05288}, {28, 0.01107}, {31, 0.47408}};
+inline constexpr std::pair<unsigned, double> elkouss_r075_rho[] = {{25, 0.74161}, {26, 0.25839}};
+inline constexpr std::pair<unsigned, double> elkouss_r080_lambda[] = {{2, 0.09420}, {3, 0.18088}, {6, 0.11972},  {7, 0.08550},
+                                                                      {8, 0.09816}, {17, 0.07194}, {26, 0.34960}};
+inline constexpr std::pair<unsigned, double> elkouss_r080_rho[] = {{29, 0.58807}, {30, 0.41193}};
+inline constexpr std::pair<unsigned, double> derived_r085_rho[] = {{39, 0.665076}, {40, 0.334924}};  // with elkouss_r080_lambda
+inline constexpr std::pair<unsigned, double> elkouss_r090_lambda[] = {{2, 0.07689}, {3, 0.28096}, {5, 0.08933},
+                                                                      {9, 0.19620}, {12, 0.30631}, {21, 0.05031}};
+inline constexpr std::pair<unsigned, double> elkouss_r090_rho[] = {{50, 0.95025}, {51, 0.04975}};
 }  // namespace detail
 
-inline constexpr ldpc_distribution ldpc_distribution_rate_0_5{"Martinez-Mateo et al. 2012, App. B", 0.5, 0.102592, detail::blind_r05_lambda, detail::blind_r05_rho};
-inline constexpr ldpc_distribution ldpc_distribution_rate_0_6{"Martinez-Mateo et al. 2012, App. B", 0.6, 0.0745261, detail::blind_r06_lambda, detail::blind_r06_rho};
-inline constexpr ldpc_distribution ldpc_distribution_rate_0_7{"Martinez-Mateo et al. 2012, App. B", 0.7, 0.0501875, detail::blind_r07_lambda, detail::blind_r07_rho};
-inline constexpr ldpc_distribution ldpc_distribution_rate_0_8{"Martinez-Mateo et al. 2012, App. B", 0.8, 0.0289413, detail::blind_r08_lambda, detail::blind_r08_rho};
-inline constexpr ldpc_distribution ldpc_distribution_rate_0_9{"Elkouss et al. 2009, Table I", 0.9, 0.0109, detail::elkouss_r09_lambda, detail::elkouss_r09_rho};
+inline constexpr ldpc_distribution ldpc_distribution_rate_0_5{"Elkouss et al. 2009, Table I", 0.5, 0.1071, detail::elkouss_r050_lambda, detail::elkouss_r050_rho};
+inline constexpr ldpc_distribution ldpc_distribution_rate_0_55{"Elkouss et al. 2009, Table I", 0.55, 0.0904, detail::elkouss_r055_lambda, detail::elkouss_r055_rho};
+inline constexpr ldpc_distribution ldpc_distribution_rate_0_6{"Martinez-Mateo et al. 2012, App. B", 0.6, 0.0745261, detail::blind_r060_lambda, detail::blind_r060_rho};
+inline constexpr ldpc_distribution ldpc_distribution_rate_0_65{"Elkouss et al. 2009, Table I", 0.65, 0.0633, detail::elkouss_r065_lambda, detail::elkouss_r065_rho};
+inline constexpr ldpc_distribution ldpc_distribution_rate_0_7{"Elkouss et al. 2009, Table I", 0.7, 0.0504, detail::elkouss_r070_lambda, detail::elkouss_r070_rho};
+inline constexpr ldpc_distribution ldpc_distribution_rate_0_75{"Elkouss et al. 2009, Table I", 0.75, 0.0392, detail::elkouss_r075_lambda, detail::elkouss_r075_rho};
+inline constexpr ldpc_distribution ldpc_distribution_rate_0_8{"Elkouss et al. 2009, Table I", 0.8, 0.0298, detail::elkouss_r080_lambda, detail::elkouss_r080_rho};
+inline constexpr ldpc_distribution ldpc_distribution_rate_0_85{"Elkouss et al. 2009 R = 0.8 lambda, checks for 0.85 (qkdnq)", 0.85, 0.0,
+                                                               detail::elkouss_r080_lambda, detail::derived_r085_rho};
+inline constexpr ldpc_distribution ldpc_distribution_rate_0_9{"Elkouss et al. 2009, Table I", 0.9, 0.0109, detail::elkouss_r090_lambda, detail::elkouss_r090_rho};
 
-// The family, by increasing rate (decreasing threshold).
-inline constexpr std::array<const ldpc_distribution*, 5> ldpc_distributions = {
-    &ldpc_distribution_rate_0_5, &ldpc_distribution_rate_0_6, &ldpc_distribution_rate_0_7, &ldpc_distribution_rate_0_8,
-    &ldpc_distribution_rate_0_9};
+// The family, by increasing rate (decreasing threshold), in steps of 0.05.
+inline constexpr std::array<const ldpc_distribution*, 9> ldpc_distributions = {
+    &ldpc_distribution_rate_0_5,  &ldpc_distribution_rate_0_55, &ldpc_distribution_rate_0_6,
+    &ldpc_distribution_rate_0_65, &ldpc_distribution_rate_0_7,  &ldpc_distribution_rate_0_75,
+    &ldpc_distribution_rate_0_8,  &ldpc_distribution_rate_0_85, &ldpc_distribution_rate_0_9};
+
+// The family member of rate `percent` / 100 (50, 55, ..., 90), or nullptr.
+[[nodiscard]] constexpr const ldpc_distribution* ldpc_distribution_for_percent(unsigned percent) noexcept {
+    for (const ldpc_distribution* d : ldpc_distributions) {
+        if (static_cast<unsigned>(d->rate * 100 + 0.5) == percent) return d;
+    }
+    return nullptr;
+}
 
 namespace detail {
 
@@ -341,6 +379,11 @@ inline constexpr std::size_t ldpc_base_variables = 400;
 
 }  // namespace detail
 
+// The length of the family's code of about n bits: 400 ceil(n / 400).
+[[nodiscard]] constexpr std::size_t ldpc_code_bits(std::size_t n) noexcept {
+    return (n + detail::ldpc_base_variables - 1) / detail::ldpc_base_variables * detail::ldpc_base_variables;
+}
+
 // The QC code of about n bits (exactly 400 ceil(n / 400)) for a distribution, from `seed`.
 // Throws `invalid_argument` for n = 0 or n above 2^31.
 [[nodiscard]] inline ldpc_code make_ldpc_code(const ldpc_distribution& dist, std::size_t n, std::uint64_t seed) {
@@ -397,6 +440,9 @@ inline constexpr std::size_t ldpc_base_variables = 400;
         }
         auto shift = static_cast<std::size_t>(rng.below(z));
         for (int draw = 1; draw < 64 && forbidden[shift] != 0; ++draw) shift = static_cast<std::size_t>(rng.below(z));
+        for (std::size_t step = 1; step < z && forbidden[shift] != 0; ++step) {  // dense rows: the next free one, if any
+            if (forbidden[(shift + step) % z] == 0) shift = (shift + step) % z;
+        }
         for (const std::size_t b : marked) forbidden[b] = 0;
         shift_of[e.check * base_n + e.variable] = static_cast<std::int64_t>(shift);
         qc.entries.push_back({e.check, e.variable, static_cast<std::uint32_t>(shift)});

@@ -34,9 +34,9 @@
 // conservative count (m + revealed) where the punctured columns' independence is not assumed.
 // Add the verification tag's bits in either case.
 //
-// Wire format, version 1 (little-endian; bits LSB first, spare bits zero):
+// Wire format, version 2 (little-endian; bits LSB first, spare bits zero):
 //   header (8 bytes): 'Q' 'L' | version 1 | type | sequence u32
-//   1 syndrome (Alice, sequence 0): parameters (rate tenths u8 | code bits u32 | code seed u64 |
+//   1 syndrome (Alice, sequence 0): parameters (rate percent u8 | code bits u32 | code seed u64 |
 //     punctured u32 | shortened u32 | frame seed u64 | blind rounds u32 | QBER ppm u32 |
 //     max iterations u32) | syndrome bit count u32 (= m) | ceil(m / 8) bytes
 //   2 outcome (Bob, the sequence of the message he answers): 1 decoded, 2 failed (u8)
@@ -59,6 +59,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -70,7 +71,7 @@ enum class [[nodiscard]] ldpc_status : std::uint8_t {
     ok = 0,
     truncated,            // shorter than its fields declare
     malformed,            // wrong magic, type or field, trailing bytes, set spare bits
-    unsupported_version,  // a version byte other than 1
+    unsupported_version,  // a version byte other than 2
     unexpected_message,   // a message this side does not take now (or anything after the end)
     out_of_sequence,      // a sequence number other than the one expected
     parameter_mismatch,   // the syndrome's parameters are not this side's
@@ -94,9 +95,18 @@ struct [[nodiscard]] ldpc_output {
     std::vector<std::uint8_t> message;
 };
 
+// What `ldpc_frame_parameters::plan` aims at: the efficiency f = (1 - R)/h(Q) of the first
+// decoding attempt and of the last (every punctured value revealed), and the number of attempts.
+// The defaults were measured on this family at n = 10^5 (docs/performance.md, LDPC).
+struct ldpc_aims {
+    double f_first = 1.08;
+    double f_last = 1.16;
+    std::uint32_t blind_rounds = 3;
+};
+
 // What both sides must agree on for one frame.
 struct ldpc_frame_parameters {
-    std::uint8_t rate_tenths = 5;     // the family's distribution: 5 ... 9 for rates 0.5 ... 0.9
+    std::uint8_t rate_percent = 50;   // the family's distribution: 50, 55, ..., 90 for rates 0.5 ... 0.9
     std::uint32_t code_bits = 0;      // the mother code's n
     std::uint64_t code_seed = 0;      // make_ldpc_code's seed
     std::uint32_t punctured = 0;      // p
@@ -111,34 +121,56 @@ struct ldpc_frame_parameters {
 
     // [RC10] Eq. 7 for a code and a QBER: d = round(δ n) positions adapted, the target rate
     // R = 1 - f h(Q), s = ceil((R0 - R (1 - δ)) n) clamped to [0, d], p = d - s.
-    [[nodiscard]] static ldpc_frame_parameters for_qber(const ldpc_code& code, std::uint8_t rate_tenths, std::uint64_t code_seed,
+    [[nodiscard]] static ldpc_frame_parameters for_qber(const ldpc_code& code, std::uint8_t rate_percent, std::uint64_t code_seed,
                                                         std::uint32_t qber_ppm, std::uint64_t frame_seed, double delta = 0.1,
                                                         double f = 1.1, std::uint32_t blind_rounds = 1) {
+        return adapted(code.variables(), code.rate(), rate_percent, code_seed, qber_ppm, frame_seed, delta, f, blind_rounds);
+    }
+
+    // The family's operating point for a QBER (`ldpc_aims`): frames of the mother code of about
+    // n bits (make_ldpc_code(params) builds it). The first attempt is to have rate
+    // R_first = 1 - f_first h(Q), the last (everything revealed) R_last = 1 - f_last h(Q). The
+    // code is the family member that needs the fewest adapted positions for R_first, punctured
+    // ones weighted three times (π = 1 - R0/R_first above R0, σ = (R0 - R_first)/(1 - R_first)
+    // below); δ = max((R0 - R_last)/(1 - R_last), 1 - R0/R_first), within [0, 1/2], so that both
+    // rates are in the code's range where they can be. Then p and s as for_qber for f_first.
+    // Throws `invalid_argument` for a QBER outside (0, 1/2) ppm or aims with f_last < f_first.
+    [[nodiscard]] static ldpc_frame_parameters plan(std::uint32_t qber_ppm, std::size_t n, std::uint64_t code_seed,
+                                                    std::uint64_t frame_seed, const ldpc_aims& aims = {});
+
+private:
+    [[nodiscard]] static double entropy(std::uint32_t qber_ppm) noexcept {
+        const double q = static_cast<double>(qber_ppm) * 1e-6;
+        return -q * std::log2(q) - (1 - q) * std::log2(1 - q);
+    }
+    [[nodiscard]] static ldpc_frame_parameters adapted(std::size_t code_bits, double code_rate, std::uint8_t rate_percent,
+                                                       std::uint64_t code_seed, std::uint32_t qber_ppm, std::uint64_t frame_seed,
+                                                       double delta, double f, std::uint32_t blind_rounds) {
         ldpc_frame_parameters p;
-        p.rate_tenths = rate_tenths;
-        p.code_bits = static_cast<std::uint32_t>(code.variables());
+        p.rate_percent = rate_percent;
+        p.code_bits = static_cast<std::uint32_t>(code_bits);
         p.code_seed = code_seed;
         p.frame_seed = frame_seed;
         p.qber_ppm = qber_ppm;
         p.blind_rounds = blind_rounds;
-        const double n = static_cast<double>(code.variables());
-        const double q = static_cast<double>(qber_ppm) * 1e-6;
-        const double h = -q * std::log2(q) - (1 - q) * std::log2(1 - q);
+        if (qber_ppm == 0 || qber_ppm >= 500'000) p.validate();  // throws: no entropy to aim at
+        const double n = static_cast<double>(code_bits);
         const double d = std::round(delta * n);
-        const double target = 1 - f * h;
-        const double s = std::clamp(std::ceil((code.rate() - target * (1 - delta)) * n), 0.0, d);
+        const double target = 1 - f * entropy(qber_ppm);
+        const double s = std::clamp(std::ceil((code_rate - target * (1 - delta)) * n), 0.0, d);
         p.shortened = static_cast<std::uint32_t>(s);
         p.punctured = static_cast<std::uint32_t>(d - s);
         p.validate();
         return p;
     }
 
+public:
     // Throws `invalid_argument` for values no frame can have.
     void validate() const {
-        if (rate_tenths < 5 || rate_tenths > 9 || code_bits == 0 || std::size_t{punctured} + shortened >= code_bits ||
+        if (ldpc_distribution_for_percent(rate_percent) == nullptr || code_bits == 0 || std::size_t{punctured} + shortened >= code_bits ||
             blind_rounds == 0 || blind_rounds > 64 || qber_ppm == 0 || qber_ppm >= 500'000 || max_iterations == 0 ||
             max_iterations > 10'000) {
-            throw invalid_argument("qkdnq::reconcile::ldpc_frame_parameters: out of range (rate " + std::to_string(rate_tenths) +
+            throw invalid_argument("qkdnq::reconcile::ldpc_frame_parameters: out of range (rate % " + std::to_string(rate_percent) +
                                    ", n " + std::to_string(code_bits) + ", p " + std::to_string(punctured) + ", s " +
                                    std::to_string(shortened) + ", t " + std::to_string(blind_rounds) + ", QBER ppm " +
                                    std::to_string(qber_ppm) + ", iterations " + std::to_string(max_iterations) + ")");
@@ -149,6 +181,39 @@ struct ldpc_frame_parameters {
         return blind_rounds <= 1 ? 0 : (punctured + blind_rounds - 2) / (blind_rounds - 1);
     }
 };
+
+inline ldpc_frame_parameters ldpc_frame_parameters::plan(std::uint32_t qber_ppm, std::size_t n, std::uint64_t code_seed,
+                                                         std::uint64_t frame_seed, const ldpc_aims& aims) {
+    if (qber_ppm == 0 || qber_ppm >= 500'000 || !(aims.f_first >= 1.0) || !(aims.f_last >= aims.f_first)) {
+        throw invalid_argument("qkdnq::reconcile::ldpc_frame_parameters::plan: QBER " + std::to_string(qber_ppm) + " ppm, f from " +
+                               std::to_string(aims.f_first) + " to " + std::to_string(aims.f_last));
+    }
+    const double h = entropy(qber_ppm);
+    const double r_first = 1 - aims.f_first * h, r_last = 1 - aims.f_last * h;
+    // The mother code: the fewest adapted positions for the first attempt, a punctured one
+    // counted as three shortened ones (it enters the decoder knowing nothing).
+    const ldpc_distribution* code = ldpc_distributions.front();
+    double best = std::numeric_limits<double>::infinity();
+    for (const ldpc_distribution* d : ldpc_distributions) {
+        const double punctured = std::max(0.0, 1 - d->rate / r_first), shortened = std::max(0.0, (d->rate - r_first) / (1 - r_first));
+        if (3 * punctured + shortened < best) {
+            best = 3 * punctured + shortened;
+            code = d;
+        }
+    }
+    const double r0 = code->rate;
+    // δ: room to reach R_first, and (when R_last < R0) for the last attempt to reach R_last.
+    const double delta = std::clamp(std::max((r0 - r_last) / (1 - r_last), 1 - r0 / r_first), 0.0, 0.5);
+    const std::size_t code_bits = ldpc_code_bits(n);
+    return adapted(code_bits, r0, static_cast<std::uint8_t>(std::lround(r0 * 100)), code_seed, qber_ppm, frame_seed, delta,
+                   aims.f_first, aims.blind_rounds);
+}
+
+// The mother code a frame's parameters name (the family's, built as both sides build it).
+[[nodiscard]] inline ldpc_code make_ldpc_code(const ldpc_frame_parameters& params) {
+    params.validate();
+    return make_ldpc_code(*ldpc_distribution_for_percent(params.rate_percent), params.code_bits, params.code_seed);
+}
 
 struct ldpc_statistics {
     std::size_t key_bits = 0;
@@ -166,7 +231,7 @@ struct ldpc_statistics {
 namespace detail {
 
 inline constexpr std::uint8_t ldpc_magic[2] = {'Q', 'L'};
-inline constexpr std::uint8_t ldpc_wire_version = 1;
+inline constexpr std::uint8_t ldpc_wire_version = 2;  // 1 named the code by rate in tenths
 enum class ldpc_message_type : std::uint8_t { syndrome = 1, outcome = 2, reveal = 3 };
 inline constexpr std::uint8_t ldpc_decoded = 1, ldpc_failed = 2;
 
@@ -267,7 +332,7 @@ public:
         m_started = true;
         detail::wire_writer w;
         detail::write_ldpc_header(w, detail::ldpc_message_type::syndrome, 0);
-        w.u8(m_params.rate_tenths);
+        w.u8(m_params.rate_percent);
         w.u32(m_params.code_bits);
         w.u64(m_params.code_seed);
         w.u32(m_params.punctured);
@@ -366,7 +431,7 @@ public:
         if (m_sequence == 0) {
             ldpc_frame_parameters theirs;
             std::uint32_t count = 0;
-            if (!r.u8(theirs.rate_tenths) || !r.u32(theirs.code_bits) || !r.u64(theirs.code_seed) || !r.u32(theirs.punctured) ||
+            if (!r.u8(theirs.rate_percent) || !r.u32(theirs.code_bits) || !r.u64(theirs.code_seed) || !r.u32(theirs.punctured) ||
                 !r.u32(theirs.shortened) || !r.u64(theirs.frame_seed) || !r.u32(theirs.blind_rounds) || !r.u32(theirs.qber_ppm) ||
                 !r.u32(theirs.max_iterations) || !r.u32(count)) {
                 return {ldpc_status::truncated, {}};
