@@ -4,7 +4,7 @@
 //
 //   qkdnq_ldpc_efficiency [--n 100000] [--frames 50] [--qber 0.01,0.02,0.05,0.08,0.1]
 //                         [--f-first 1.08] [--f-last 1.16] [--blind 3]
-//                         [--rate R0 --delta D] [--seed 1] [--csv]
+//                         [--rate R0 --delta D] [--iterations 60] [--seed 1] [--csv]
 //
 // For each QBER the tool takes the family's operating point (ldpc_frame_parameters::plan with
 // the aims given: the mother code, δ, puncturing and shortening), or with --rate and --delta
@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
     std::vector<double> qbers = {0.01, 0.02, 0.05, 0.08, 0.10};
     ldpc_aims aims;
     double rate = 0, delta = 0.1;
+    std::uint32_t iterations_cap = 60;
     std::uint64_t seed = 1;
     bool csv = false;
     for (int i = 1; i < argc; ++i) {
@@ -72,10 +73,11 @@ int main(int argc, char** argv) {
         else if (a == "--blind") aims.blind_rounds = static_cast<std::uint32_t>(std::stoul(std::string(value())));
         else if (a == "--rate") rate = std::stod(std::string(value()));
         else if (a == "--delta") delta = std::stod(std::string(value()));
+        else if (a == "--iterations") iterations_cap = static_cast<std::uint32_t>(std::stoul(std::string(value())));
         else if (a == "--seed") seed = std::stoull(std::string(value()));
         else if (a == "--csv") csv = true;
         else {
-            std::fprintf(stderr, "usage: %s [--n N] [--frames F] [--qber a,b] [--f-first F] [--f-last F] [--blind T] [--rate R0 --delta D] [--seed S] [--csv]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--n N] [--frames F] [--qber a,b] [--f-first F] [--f-last F] [--blind T] [--rate R0 --delta D] [--iterations I] [--seed S] [--csv]\n", argv[0]);
             return 2;
         }
     }
@@ -98,6 +100,7 @@ int main(int argc, char** argv) {
             return ldpc_frame_parameters::for_qber(shape, percent, seed, ppm, frame_seed, delta, aims.f_first, aims.blind_rounds);
         };
         ldpc_frame_parameters params = parameters_for(0);
+        params.max_iterations = iterations_cap;
         const auto code = std::make_shared<const ldpc_code>(make_ldpc_code(params));
         double leak = 0, tags = 0, ideal = 0, attempts = 0, iterations = 0, seconds = 0;
         std::size_t failed = 0;

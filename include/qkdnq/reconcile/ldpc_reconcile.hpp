@@ -1,8 +1,8 @@
 // LDPC syndrome reconciliation as two sans-I/O state machines, with rate adaptation by puncturing
 // and shortening and the blind protocol.
 //
-//   auto code = std::make_shared<const ldpc_code>(make_ldpc_code(ldpc_distribution_rate_0_5, 100'000, 1));
-//   auto params = ldpc_frame_parameters::for_qber(*code, 5, 1, qber_ppm, frame_seed);  // δ = 10 %, ...
+//   auto params = ldpc_frame_parameters::plan(qber_ppm, 100'000, code_seed, frame_seed);  // code, δ, p, s
+//   auto code = std::make_shared<const ldpc_code>(make_ldpc_code(params));  // build once, share
 //   ldpc_alice alice(alice_key, params, code, rng);   // alice_key: params.key_bits() bits
 //   ldpc_bob bob(bob_key, params, code);
 //   auto m = alice.start();                           // the syndrome
@@ -21,7 +21,8 @@
 // both), and the remaining n - d, in increasing position order, carry the key bits in order.
 // Alice sends the syndrome of that word. Bob decodes with LLR 0 on punctured positions and a
 // saturated LLR of the known value on shortened ones; the rate is R = (k - s)/(n - p - s), so
-// one mother code serves a range of QBERs (`for_qber`: [RC10] Eq. 7).
+// one mother code serves a range of QBERs (`for_qber`: [RC10] Eq. 7), and the family serves
+// 1-11 % (`plan`: a code, δ, p and s per QBER).
 //
 // Blind ([BL12] Martinez-Mateo, Elkouss, Martin, QIC 12:791, 2012, §4). If Bob's decoder does not
 // meet the syndrome, he says so and Alice reveals the values of the next Δ = ceil(p / (t - 1))
@@ -97,10 +98,12 @@ struct [[nodiscard]] ldpc_output {
 
 // What `ldpc_frame_parameters::plan` aims at: the efficiency f = (1 - R)/h(Q) of the first
 // decoding attempt and of the last (every punctured value revealed), and the number of attempts.
-// The defaults were measured on this family at n = 10^5 (docs/performance.md, LDPC).
+// The defaults were chosen on this family at n = 10^5 (docs/performance.md, LDPC: aiming lower
+// first made more first attempts fail, for no better mean f; a later last aim, a larger δ, made
+// the first attempts puncture more and fail more).
 struct ldpc_aims {
-    double f_first = 1.08;
-    double f_last = 1.16;
+    double f_first = 1.10;
+    double f_last = 1.14;
     std::uint32_t blind_rounds = 3;
 };
 
