@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
         ldpc_frame_parameters params = parameters_for(0);
         params.max_iterations = iterations_cap;
         const auto code = std::make_shared<const ldpc_code>(make_ldpc_code(params));
+        const auto decoder = std::make_shared<layered_decoder>(*code);  // Bob's, kept across frames
         double leak = 0, tags = 0, ideal = 0, attempts = 0, iterations = 0, seconds = 0;
         std::size_t failed = 0;
         for (std::size_t frame = 0; frame < frames; ++frame) {
@@ -111,7 +112,7 @@ int main(int argc, char** argv) {
             const auto pair = qkdnq::sim::exact_error_key_pair(k, errors, rng);
             const auto start = std::chrono::steady_clock::now();
             ldpc_alice alice(pair.alice, params, code, rng);
-            ldpc_bob bob(pair.bob, params, code);
+            ldpc_bob bob(pair.bob, params, code, decoder);
             std::vector<std::uint8_t> m = alice.start();
             for (;;) {
                 const ldpc_output b = bob.receive(m);

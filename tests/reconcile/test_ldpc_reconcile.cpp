@@ -35,9 +35,9 @@ struct run_result {
 
 template <class G>
 run_result run(const bit_vector& a, const bit_vector& b, const rc::ldpc_frame_parameters& params,
-               const std::shared_ptr<const rc::ldpc_code>& code, G& rng) {
+               const std::shared_ptr<const rc::ldpc_code>& code, G& rng, std::shared_ptr<rc::layered_decoder> decoder = nullptr) {
     rc::ldpc_alice alice(a, params, code, rng);
-    rc::ldpc_bob bob(b, params, code);
+    rc::ldpc_bob bob(b, params, code, std::move(decoder));
     run_result out;
     std::vector<std::uint8_t> m = alice.start();
     for (;;) {
@@ -235,6 +235,9 @@ TEST_CASE("ldpc reconcile: programmer errors throw", "[reconcile][ldpc]") {
     CHECK_THROWS_AS(rc::ldpc_bob(bit_vector(params.key_bits()), params, nullptr), qkdnq::invalid_argument);
     const auto other = shared_code(rc::ldpc_distribution_rate_0_7, 4000);
     CHECK_THROWS_AS(rc::ldpc_bob(bit_vector(params.key_bits()), params, other), qkdnq::invalid_argument);
+    const auto same_shape = shared_code(rc::ldpc_distribution_rate_0_7, 2000);  // equal, but not the Bob's code object
+    CHECK_THROWS_AS(rc::ldpc_bob(bit_vector(params.key_bits()), params, code, std::make_shared<rc::layered_decoder>(*same_shape)),
+                    qkdnq::invalid_argument);
     auto bad = params;
     bad.qber_ppm = 0;
     CHECK_THROWS_AS(bad.validate(), qkdnq::invalid_argument);
@@ -299,4 +302,24 @@ TEST_CASE("ldpc reconcile: planned frames decode within their attempts", "[recon
             CHECK(r.stats.attempts <= 3);
         }
     }
+}
+
+TEST_CASE("ldpc reconcile: a decoder kept across frames gives what a fresh one gives", "[reconcile][ldpc][property]") {
+    qkdnq::shake_drbg rng(66);
+    auto params = rc::ldpc_frame_parameters::plan(60'000, 10'000, 1, 0, {.f_first = 1.05, .f_last = 1.3, .blind_rounds = 3});
+    const auto code = std::make_shared<const rc::ldpc_code>(rc::make_ldpc_code(params));
+    const auto kept = std::make_shared<rc::layered_decoder>(*code);
+    std::size_t retried = 0;
+    for (std::uint64_t frame = 0; frame < 4; ++frame) {
+        params.frame_seed = frame;
+        const auto pair = qkdnq::sim::exact_error_key_pair(params.key_bits(), params.key_bits() * 6 / 100, rng);
+        qkdnq::shake_drbg a(frame), b(frame);  // the same punctured values in both runs
+        const run_result fresh = run(pair.alice, pair.bob, params, code, a);
+        const run_result reused = run(pair.alice, pair.bob, params, code, b, kept);
+        CHECK(reused.transcript == fresh.transcript);
+        CHECK(reused.bob_key == fresh.bob_key);
+        CHECK(reused.stats.iterations == fresh.stats.iterations);
+        retried += fresh.stats.attempts > 1;
+    }
+    CHECK(retried > 0);  // failed attempts left the kept decoder's buffers dirty
 }

@@ -322,6 +322,8 @@ public:
         for (std::size_t k = 0; k < max_degree; ++k) m_f_rows[k] = m_f.data() + k * m_lanes;
     }
 
+    [[nodiscard]] const ldpc_code& code() const noexcept { return *m_code; }
+
     [[nodiscard]] ldpc_decode_result decode(std::span<const double> llr, const bit_vector& syndrome, unsigned max_iterations) {
         return run<true>(llr, syndrome, max_iterations);
     }
