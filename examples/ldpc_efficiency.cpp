@@ -4,7 +4,7 @@
 //
 //   qkdnq_ldpc_efficiency [--n 100000] [--frames 50] [--qber 0.01,0.02,0.05,0.08,0.1]
 //                         [--f-first 1.08] [--f-last 1.16] [--blind 3]
-//                         [--rate R0 --delta D] [--iterations 60] [--seed 1] [--csv]
+//                         [--rate R0 --delta D] [--iterations 60] [--stall 15] [--seed 1] [--csv]
 //
 // For each QBER the tool takes the family's operating point (ldpc_frame_parameters::plan with
 // the aims given: the mother code, δ, puncturing and shortening), or with --rate and --delta
@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
     ldpc_aims aims;
     double rate = 0, delta = 0.1;
     std::uint32_t iterations_cap = 60;
+    unsigned stall = ldpc_bob::default_stall_limit;
     std::uint64_t seed = 1;
     bool csv = false;
     for (int i = 1; i < argc; ++i) {
@@ -74,10 +75,11 @@ int main(int argc, char** argv) {
         else if (a == "--rate") rate = std::stod(std::string(value()));
         else if (a == "--delta") delta = std::stod(std::string(value()));
         else if (a == "--iterations") iterations_cap = static_cast<std::uint32_t>(std::stoul(std::string(value())));
+        else if (a == "--stall") stall = static_cast<unsigned>(std::stoul(std::string(value())));
         else if (a == "--seed") seed = std::stoull(std::string(value()));
         else if (a == "--csv") csv = true;
         else {
-            std::fprintf(stderr, "usage: %s [--n N] [--frames F] [--qber a,b] [--f-first F] [--f-last F] [--blind T] [--rate R0 --delta D] [--iterations I] [--seed S] [--csv]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--n N] [--frames F] [--qber a,b] [--f-first F] [--f-last F] [--blind T] [--rate R0 --delta D] [--iterations I] [--stall L] [--seed S] [--csv]\n", argv[0]);
             return 2;
         }
     }
@@ -103,6 +105,7 @@ int main(int argc, char** argv) {
         params.max_iterations = iterations_cap;
         const auto code = std::make_shared<const ldpc_code>(make_ldpc_code(params));
         const auto decoder = std::make_shared<layered_decoder>(*code);  // Bob's, kept across frames
+        decoder->set_stall_limit(stall);
         double leak = 0, tags = 0, ideal = 0, attempts = 0, iterations = 0, seconds = 0;
         std::size_t failed = 0;
         for (std::size_t frame = 0; frame < frames; ++frame) {

@@ -10,16 +10,23 @@
 //    efficiency f, qber.
 //  * BM_ldpc_layered_scalar/...: the same decoder's plain loop (the SIMD kernel's reference).
 //  * BM_ldpc_sum_product/...: the floating-point sum-product reference, flooding.
+//  * BM_ldpc_bob_planned/<QBER ppm>: Bob's first attempt on frames of 10^5 bits that
+//    ldpc_frame_parameters::plan lays out (default aims): his LLRs (punctured 0, shortened known)
+//    and the decoding, with a decoder kept across frames (Bob's default stall limit), on Alice's
+//    recorded syndrome messages.
+//    Counters: bits_per_second (key bits per second), first_attempt_failures, iterations.
 //  * BM_ldpc_syndrome/<rate x 100>/<n>: Alice's syndrome, bits of x per second.
 // Eight key pairs per case are made outside the timed loop and used in turn.
 #include <qkdnq/hash/shake_drbg.hpp>
 #include <qkdnq/reconcile/ldpc_decoder.hpp>
+#include <qkdnq/reconcile/ldpc_reconcile.hpp>
 #include <qkdnq/sim/binary_symmetric_channel.hpp>
 
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace {
@@ -99,6 +106,41 @@ void BM_ldpc_sum_product(benchmark::State& state) {
     run_decoder(state, f, [&](const std::vector<double>& llr, const qkdnq::bit_vector& s) { return sum_product_decode(f.code, llr, s, 60); });
 }
 
+void BM_ldpc_bob_planned(benchmark::State& state) {
+    const auto ppm = static_cast<std::uint32_t>(state.range(0));
+    ldpc_frame_parameters params = ldpc_frame_parameters::plan(ppm, 100'000, 1, 0);
+    const auto code = std::make_shared<const ldpc_code>(make_ldpc_code(params));
+    const auto decoder = std::make_shared<layered_decoder>(*code);
+    decoder->set_stall_limit(ldpc_bob::default_stall_limit);
+    qkdnq::shake_drbg rng(ppm);
+    std::vector<ldpc_frame_parameters> frame_params;
+    std::vector<qkdnq::bit_vector> bob_keys;
+    std::vector<std::vector<std::uint8_t>> syndromes;
+    for (std::uint64_t frame = 0; frame < 8; ++frame) {
+        params.frame_seed = frame;
+        const auto pair = qkdnq::sim::exact_error_key_pair(params.key_bits(), params.key_bits() * ppm / 1'000'000, rng);
+        ldpc_alice alice(pair.alice, params, code, rng);
+        frame_params.push_back(params);
+        bob_keys.push_back(pair.bob);
+        syndromes.push_back(alice.start());
+    }
+    double failed = 0, iterations = 0;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        ldpc_bob bob(bob_keys[i % 8], frame_params[i % 8], code, decoder);
+        const ldpc_output out = bob.receive(syndromes[i % 8]);
+        benchmark::DoNotOptimize(out.message.data());
+        failed += bob.decoded() ? 0 : 1;
+        iterations += static_cast<double>(bob.statistics().iterations);
+        ++i;
+    }
+    state.counters["bits_per_second"] = benchmark::Counter(static_cast<double>(params.key_bits()) * static_cast<double>(state.iterations()),
+                                                           benchmark::Counter::kIsRate);
+    state.counters["first_attempt_failures"] = failed / static_cast<double>(state.iterations());
+    state.counters["iterations"] = iterations / static_cast<double>(state.iterations());
+    state.counters["code_rate"] = code->rate();
+}
+
 void BM_ldpc_syndrome(benchmark::State& state) {
     const ldpc_code code = make_ldpc_code(distribution(state.range(0)), static_cast<std::size_t>(state.range(1)), 1);
     qkdnq::shake_drbg rng(3);
@@ -121,4 +163,5 @@ void layered_cases(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_ldpc_layered)->Apply(layered_cases)->ArgNames({"rate100", "f1000", "n"})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ldpc_layered_scalar)->Args({50, 1120, 100'000})->ArgNames({"rate100", "f1000", "n"})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ldpc_sum_product)->Args({50, 1200, 10'000})->Args({80, 1200, 10'000})->ArgNames({"rate100", "f1000", "n"})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ldpc_bob_planned)->ArgName("qber_ppm")->Arg(10'000)->Arg(20'000)->Arg(30'000)->Arg(50'000)->Arg(80'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ldpc_syndrome)->Args({50, 100'000})->Args({90, 100'000})->ArgNames({"rate100", "n"})->Unit(benchmark::kMicrosecond);

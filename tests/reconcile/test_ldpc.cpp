@@ -326,3 +326,32 @@ TEST_CASE("ldpc layered decoder: needs a quasi-cyclic code; bad sizes and struct
     qc.entries[0].shift = (qc.entries[0].shift + 4) % 5;
     code.set_quasi_cyclic(qc);  // the true shifts are accepted again
 }
+
+TEST_CASE("ldpc layered decoder: a stall limit ends hopeless frames early and leaves decodable ones alone", "[reconcile][ldpc]") {
+    qkdnq::shake_drbg rng(49);
+    const ldpc_code code = qkdnq::reconcile::make_ldpc_code(qkdnq::reconcile::ldpc_distribution_rate_0_7, 10'000, 2);
+    qkdnq::reconcile::layered_decoder plain(code), stalling(code);
+    stalling.set_stall_limit(15);
+    CHECK(stalling.stall_limit() == 15);
+    CHECK(plain.stall_limit() == 0);
+    // QBER 8 % against a rate-0.7 code (threshold 5 %): no match, and the stall ends it early.
+    const auto hopeless = qkdnq::sim::exact_error_key_pair(code.variables(), code.variables() * 8 / 100, rng);
+    const auto llr = qkdnq::reconcile::bsc_llrs(hopeless.bob, 0.08);
+    const auto a = plain.decode(llr, code.syndrome(hopeless.alice), 200);
+    const auto b = stalling.decode(llr, code.syndrome(hopeless.alice), 200);
+    CHECK_FALSE(a.syndrome_matched);
+    CHECK(a.iterations == 200);
+    CHECK_FALSE(b.syndrome_matched);
+    CHECK(b.iterations < 100);
+    // Frames inside the threshold: the same words in the same iterations.
+    for (int frame = 0; frame < 8; ++frame) {
+        const auto pair = qkdnq::sim::exact_error_key_pair(code.variables(), code.variables() * 4 / 100, rng);
+        const auto l = qkdnq::reconcile::bsc_llrs(pair.bob, 0.04);
+        const bit_vector s = code.syndrome(pair.alice);
+        const auto x = plain.decode(l, s, 100), y = stalling.decode(l, s, 100);
+        CHECK(y.syndrome_matched == x.syndrome_matched);
+        CHECK(y.iterations == x.iterations);
+        CHECK(y.word == x.word);
+        CHECK(x.word == pair.alice);
+    }
+}

@@ -309,6 +309,7 @@ TEST_CASE("ldpc reconcile: a decoder kept across frames gives what a fresh one g
     auto params = rc::ldpc_frame_parameters::plan(60'000, 10'000, 1, 0, {.f_first = 1.05, .f_last = 1.3, .blind_rounds = 3});
     const auto code = std::make_shared<const rc::ldpc_code>(rc::make_ldpc_code(params));
     const auto kept = std::make_shared<rc::layered_decoder>(*code);
+    kept->set_stall_limit(rc::ldpc_bob::default_stall_limit);  // as Bob's own
     std::size_t retried = 0;
     for (std::uint64_t frame = 0; frame < 4; ++frame) {
         params.frame_seed = frame;

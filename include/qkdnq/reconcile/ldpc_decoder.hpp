@@ -16,12 +16,13 @@
 //
 // The fast decoder, `layered_decoder`, is layered belief propagation on a quasi-cyclic code with
 // 16-bit fixed-point messages (1/8 LLR units, saturating). One layer is one block row: its Z
-// checks share no variable, so they are updated together, lane i for check i, over copies of
-// each block's variables rotated by the block's shift. For a check, with Q = P_v - R_(c,v) (P the
-// posterior, R the check's last message), the new R_(c,v) is the box-plus of the syndrome sign
-// and the other Q's, a ⊞ b = sign(a) sign(b) min(|a|, |b|) + c(|a + b|) - c(|a - b|) with
-// c(x) = ln(1 + e^-x) replaced by two lines (forward-backward sums, 3 (d - 2) box-plus for degree
-// d), and P_v = Q + R_(c,v). Normalised and offset min-sum were tried first: on these degree
+// checks share no variable, so they are updated together, lane i for check i, over each block's
+// variables rotated by the block's shift (read in place from a doubled copy of the column block's
+// posteriors). For a check, with Q = P_v - R_(c,v) (P the posterior, R the check's last message),
+// the new R_(c,v) is the box-plus of the syndrome sign and the other Q's,
+// a ⊞ b = sign(a) sign(b) min(|a|, |b|) + c(|a + b|) - c(|a - b|) with c(x) = ln(1 + e^-x)
+// replaced by two lines (forward-backward sums, 3 (d - 2) box-plus for degree d), and
+// P_v = Q + R_(c,v). Normalised and offset min-sum were tried first: on these degree
 // distributions (check degrees 9 to 51, variable degrees up to 45) they failed most frames that
 // sum-product decodes at f = 1.15 (n = 10^4, 10 frames per rate, docs/reconciliation.md). The
 // hard decisions are the signs of P; the syndrome is checked after every iteration. The SIMD
@@ -218,56 +219,70 @@ struct box_plus_simd {
         const b16 c4 = xsimd::min(x, cap) << 2;  // 4c, and 12c = 4c + 8c: shifts, not multiplies
         return xsimd::max(zero, xsimd::max((a1 - c4 - (c4 << 1)) >> 5, (a2 - c4) >> 5));
     }
-    [[nodiscard]] b16 operator()(b16 a, b16 b) const noexcept {
-        const b16 ma = xsimd::abs(a), mb = xsimd::abs(b);
+    // The magnitude of a ⊞ b from |a| and |b|: min + c(|a| + |b|) - c(||a| - |b||), never below 0
+    // (the correction falls by less than the minimum grows; checked over every pair with
+    // min < 8, the only ones where it could).
+    [[nodiscard]] b16 magnitude(b16 ma, b16 mb) const noexcept {
         const b16 least = xsimd::min(ma, mb);
-        const b16 magnitude = least + correction(xsimd::sadd(ma, mb)) - correction(xsimd::max(ma, mb) - least);
-        const b16 negative = (a ^ b) >> 15;  // -1 where the signs differ
-        return (magnitude ^ negative) - negative;
+        return least + correction(xsimd::sadd(ma, mb)) - correction(xsimd::max(ma, mb) - least);
+    }
+    // m with the sign bit of `sign`.
+    [[nodiscard]] static b16 with_sign(b16 m, b16 sign) noexcept {
+        const b16 negative = sign >> 15;
+        return (m ^ negative) - negative;
     }
 };
 
 // G groups of lanes at once, starting at lane i: the forward and backward recursions are chains
-// of dependent box-plus operations, and interleaving independent groups hides their latency.
+// of dependent box-plus operations, and interleaving independent groups hides their latency. The
+// recursions run on magnitudes, and each message takes the sign of the product of the syndrome
+// and the other inputs, the XOR of all sign bits with its own: the same values as the signed
+// recursion of bp_layer_scalar (where a partial result is 0, every message built from it is 0
+// in both), in fewer operations.
 template <class Arch, std::size_t G>
 inline void bp_layer_groups(std::int16_t* const* q, std::int16_t* const* r, std::int16_t* const* f, std::size_t degree,
                             std::size_t i, const std::int16_t* syndrome_sign, const box_plus_simd<Arch>& bp) noexcept {
     using b16 = xsimd::batch<std::int16_t, Arch>;
     constexpr std::size_t width = b16::size;
-    b16 s[G], forward[G], back[G];
+    b16 sign[G], forward[G], back[G];
+    for (std::size_t g = 0; g < G; ++g) sign[g] = b16::load_unaligned(syndrome_sign + i + g * width);
     for (std::size_t k = 0; k < degree; ++k) {
         for (std::size_t g = 0; g < G; ++g) {
             const std::size_t at = i + g * width;
-            bp.sub(b16::load_unaligned(q[k] + at), b16::load_unaligned(r[k] + at)).store_unaligned(q[k] + at);
+            const b16 qk = bp.sub(b16::load_unaligned(q[k] + at), b16::load_unaligned(r[k] + at));
+            qk.store_unaligned(q[k] + at);
+            sign[g] ^= qk;
         }
     }
     for (std::size_t g = 0; g < G; ++g) {
-        const std::size_t at = i + g * width;
-        s[g] = b16::load_unaligned(syndrome_sign + at);
-        forward[g] = (b16::load_unaligned(q[0] + at) ^ s[g]) - s[g];
-        forward[g].store_unaligned(f[1] + at);
+        forward[g] = xsimd::abs(b16::load_unaligned(q[0] + i + g * width));  // |s ⊞ Q_0|
+        forward[g].store_unaligned(f[1] + i + g * width);
     }
     for (std::size_t k = 1; k + 1 < degree; ++k) {
         for (std::size_t g = 0; g < G; ++g) {
             const std::size_t at = i + g * width;
-            forward[g] = bp(forward[g], b16::load_unaligned(q[k] + at));
+            forward[g] = bp.magnitude(forward[g], xsimd::abs(b16::load_unaligned(q[k] + at)));
             forward[g].store_unaligned(f[k + 1] + at);
         }
     }
     for (std::size_t g = 0; g < G; ++g) {
         const std::size_t at = i + g * width;
-        back[g] = b16::load_unaligned(q[degree - 1] + at);
-        forward[g].store_unaligned(r[degree - 1] + at);
+        const b16 qk = b16::load_unaligned(q[degree - 1] + at);
+        back[g] = xsimd::abs(qk);
+        bp.with_sign(forward[g], sign[g] ^ qk).store_unaligned(r[degree - 1] + at);
     }
     for (std::size_t k = degree - 2; k >= 1; --k) {
         for (std::size_t g = 0; g < G; ++g) {
             const std::size_t at = i + g * width;
             const b16 qk = b16::load_unaligned(q[k] + at);
-            bp(b16::load_unaligned(f[k] + at), back[g]).store_unaligned(r[k] + at);
-            back[g] = bp(back[g], qk);
+            bp.with_sign(bp.magnitude(b16::load_unaligned(f[k] + at), back[g]), sign[g] ^ qk).store_unaligned(r[k] + at);
+            back[g] = bp.magnitude(back[g], xsimd::abs(qk));
         }
     }
-    for (std::size_t g = 0; g < G; ++g) ((back[g] ^ s[g]) - s[g]).store_unaligned(r[0] + i + g * width);
+    for (std::size_t g = 0; g < G; ++g) {
+        const std::size_t at = i + g * width;
+        bp.with_sign(back[g], sign[g] ^ b16::load_unaligned(q[0] + at)).store_unaligned(r[0] + at);
+    }
     for (std::size_t k = 0; k < degree; ++k) {
         for (std::size_t g = 0; g < G; ++g) {
             const std::size_t at = i + g * width;
@@ -311,9 +326,9 @@ public:
         for (std::size_t r = 0; r < qc.rows; ++r) m_row_start[r + 1] += m_row_start[r];
         std::size_t max_degree = 0;
         for (std::size_t r = 0; r < qc.rows; ++r) max_degree = std::max<std::size_t>(max_degree, m_row_start[r + 1] - m_row_start[r]);
-        m_q.assign(max_degree * m_lanes, 0);
         m_r.assign(qc.entries.size() * m_lanes, 0);
-        m_posterior.assign(code.variables(), 0);
+        m_block_stride = 2 * m_lanes;  // a block's posteriors twice over, then room for padding lanes
+        m_posterior.assign(qc.cols * m_block_stride, 0);
         m_syndrome_sign.assign(qc.rows * m_lanes, 0);
         m_f.assign(max_degree * m_lanes, 0);
         m_q_rows.resize(max_degree);
@@ -323,6 +338,12 @@ public:
     }
 
     [[nodiscard]] const ldpc_code& code() const noexcept { return *m_code; }
+
+    // Early failure: with a stall limit L > 0 decoding also stops, unmatched, once L iterations in
+    // a row have not lowered the fewest unsatisfied checks seen so far (counting them all costs a
+    // pass over the edges per iteration). 0, the default: only the syndrome or the cap stop it.
+    void set_stall_limit(unsigned iterations) noexcept { m_stall_limit = iterations; }
+    [[nodiscard]] unsigned stall_limit() const noexcept { return m_stall_limit; }
 
     [[nodiscard]] ldpc_decode_result decode(std::span<const double> llr, const bit_vector& syndrome, unsigned max_iterations) {
         return run<true>(llr, syndrome, max_iterations);
@@ -345,37 +366,47 @@ private:
         const std::size_t z = qc.lift;
         for (std::size_t v = 0; v < code.variables(); ++v) {
             const double scaled = std::clamp(std::round(llr[v] * llr_scale), -double{channel_limit}, double{channel_limit});
-            m_posterior[v] = static_cast<std::int16_t>(scaled);
+            std::int16_t* block = m_posterior.data() + v / z * m_block_stride;
+            block[v % z] = block[v % z + z] = static_cast<std::int16_t>(scaled);
         }
         std::fill(m_r.begin(), m_r.end(), std::int16_t{0});
         for (std::size_t r = 0; r < qc.rows; ++r) {
             for (std::size_t i = 0; i < z; ++i) m_syndrome_sign[r * m_lanes + i] = syndrome[r * z + i] ? std::int16_t{-1} : std::int16_t{0};
         }
         ldpc_decode_result out;
-        out.syndrome_matched = syndrome_holds();
+        const bool count_all = m_stall_limit != 0;
+        std::size_t fewest = unsatisfied_checks(count_all);
+        out.syndrome_matched = fewest == 0;
+        unsigned stalled = 0;
         for (unsigned it = 1; it <= max_iterations && !out.syndrome_matched; ++it) {
             for (std::size_t r = 0; r < qc.rows; ++r) layer<Simd>(r);
             out.iterations = it;
-            out.syndrome_matched = syndrome_holds();
+            const std::size_t unsatisfied = unsatisfied_checks(count_all);
+            out.syndrome_matched = unsatisfied == 0;
+            if (unsatisfied < fewest) {
+                fewest = unsatisfied;
+                stalled = 0;
+            } else if (count_all && ++stalled >= m_stall_limit) {
+                break;
+            }
         }
         out.word = bit_vector(code.variables());
-        for (std::size_t v = 0; v < code.variables(); ++v) out.word.set(v, m_posterior[v] < 0);
+        for (std::size_t v = 0; v < code.variables(); ++v) out.word.set(v, m_posterior[v / z * m_block_stride + v % z] < 0);
         return out;
     }
 
-    // Block row r: gather the rotated posteriors, update, scatter them back.
+    // Block row r in place: block k's lanes are its column's posteriors from the shift on, read
+    // straight from the doubled copy (lane i: variable (i + shift) mod Z at index shift + i);
+    // afterwards each half takes over what the kernel wrote into the other (Z values per block,
+    // where copying in and out would move 2 Z; padding lanes land past the real ones and are
+    // overwritten or never read).
     template <bool Simd>
     void layer(std::size_t r) {
         const auto& qc = m_code->quasi_cyclic();
         const std::size_t z = qc.lift, first = m_row_start[r], degree = m_row_start[r + 1] - first;
         for (std::size_t k = 0; k < degree; ++k) {
             const auto& e = qc.entries[first + k];
-            std::int16_t* q = m_q.data() + k * m_lanes;
-            const std::int16_t* p = m_posterior.data() + e.col * z;
-            // Lane i holds variable col Z + (i + shift) mod Z.
-            std::copy(p + e.shift, p + z, q);
-            std::copy(p, p + e.shift, q + (z - e.shift));
-            m_q_rows[k] = q;
+            m_q_rows[k] = m_posterior.data() + e.col * m_block_stride + e.shift;
             m_r_rows[k] = m_r.data() + (first + k) * m_lanes;
         }
         if constexpr (Simd && simd::enabled) {
@@ -385,41 +416,40 @@ private:
         }
         for (std::size_t k = 0; k < degree; ++k) {
             const auto& e = qc.entries[first + k];
-            const std::int16_t* q = m_q.data() + k * m_lanes;
-            std::int16_t* p = m_posterior.data() + e.col * z;
-            std::copy(q, q + (z - e.shift), p + e.shift);
-            std::copy(q + (z - e.shift), q + z, p);
+            std::int16_t* p = m_posterior.data() + e.col * m_block_stride;
+            std::copy(p + e.shift, p + z, p + z + e.shift);  // variables shift .. Z - 1, written to the first half
+            std::copy(p + z, p + z + e.shift, p);            // variables 0 .. shift - 1, written to the second
         }
     }
 
-    // Whether the signs of the posteriors satisfy every check.
-    [[nodiscard]] bool syndrome_holds() {
+    // The checks the signs of the posteriors leave unsatisfied: all of them, or (all = false) 0 if
+    // none and else at least 1, stopping at the first block row with one.
+    [[nodiscard]] std::size_t unsatisfied_checks(bool all) {
         const auto& qc = m_code->quasi_cyclic();
         const std::size_t z = qc.lift;
+        std::int16_t* parity = m_f.data();  // lane i: the XOR of check i's signs, syndrome included
+        std::size_t unsatisfied = 0;
         for (std::size_t r = 0; r < qc.rows; ++r) {
-            std::int16_t* parity = m_q.data();  // lane i: the XOR of check i's signs, syndrome included
             std::copy(m_syndrome_sign.begin() + static_cast<std::ptrdiff_t>(r * m_lanes),
                       m_syndrome_sign.begin() + static_cast<std::ptrdiff_t>(r * m_lanes + z), parity);
             for (std::size_t k = m_row_start[r]; k < m_row_start[r + 1]; ++k) {
                 const auto& e = qc.entries[k];
-                const std::int16_t* p = m_posterior.data() + e.col * z;
-                const std::size_t split = z - e.shift;  // lanes [0, split) read p[i + shift], the rest wrap
-                for (std::size_t i = 0; i < split; ++i) parity[i] = static_cast<std::int16_t>(parity[i] ^ (p[i + e.shift] >> 15));
-                for (std::size_t i = split; i < z; ++i) parity[i] = static_cast<std::int16_t>(parity[i] ^ (p[i - split] >> 15));
+                const std::int16_t* p = m_posterior.data() + e.col * m_block_stride + e.shift;
+                for (std::size_t i = 0; i < z; ++i) parity[i] = static_cast<std::int16_t>(parity[i] ^ (p[i] >> 15));
             }
-            for (std::size_t i = 0; i < z; ++i) {
-                if (parity[i] != 0) return false;
-            }
+            for (std::size_t i = 0; i < z; ++i) unsatisfied += parity[i] != 0 ? 1 : 0;
+            if (!all && unsatisfied != 0) return unsatisfied;
         }
-        return true;
+        return unsatisfied;
     }
 
     const ldpc_code* m_code;
     std::size_t m_lanes = 0;                  // Z rounded up to the SIMD width
     std::vector<std::size_t> m_row_start;     // block row r's entries: [m_row_start[r], m_row_start[r + 1])
-    std::vector<std::int16_t> m_q;            // a layer's rotated posteriors, one row of lanes per block
     std::vector<std::int16_t> m_r;            // check messages, one row of lanes per block
-    std::vector<std::int16_t> m_posterior;    // P per variable
+    std::vector<std::int16_t> m_posterior;    // P per column block: Z values, the same Z again, padding room
+    std::size_t m_block_stride = 0;
+    unsigned m_stall_limit = 0;
     std::vector<std::int16_t> m_syndrome_sign;
     std::vector<std::int16_t> m_f;            // forward box-plus sums of a layer
     std::vector<std::int16_t*> m_q_rows, m_r_rows, m_f_rows;

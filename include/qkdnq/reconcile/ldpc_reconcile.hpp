@@ -15,10 +15,11 @@
 //   bob.decoded(); bob.key(); bob.statistics();      // then verify (reconcile/verify.hpp): mandatory
 //
 // Frame ([RC10] Elkouss, Martinez-Mateo, Lancho, Martin, ITW 2010, §III; ../shared/notes/ldpc.md
-// §2). The mother code has n bits; d = p + s of them are not key: a public permutation of the n
-// positions, drawn from the frame seed, takes the first p as punctured (Alice fills them with
-// fresh private random bits), the next s as shortened (values drawn from the frame seed, known to
-// both), and the remaining n - d, in increasing position order, carry the key bits in order.
+// §2). The mother code has n bits; d = p + s of them are not key: d distinct positions in
+// uniformly random order (Fisher-Yates run forward for d steps), drawn from the frame seed, the
+// first p punctured (Alice fills them with fresh private random bits), the next s shortened
+// (values drawn from the frame seed, known to both); the remaining n - d, in increasing position
+// order, carry the key bits in order.
 // Alice sends the syndrome of that word. Bob decodes with LLR 0 on punctured positions and a
 // saturated LLR of the known value on shortened ones; the rate is R = (k - s)/(n - p - s), so
 // one mother code serves a range of QBERs (`for_qber`: [RC10] Eq. 7), and the family serves
@@ -251,12 +252,16 @@ struct ldpc_layout {
     store_le32(tail.data() + 8, p.code_bits);
     store_le32(tail.data() + 12, p.punctured + p.shortened);
     permutation_rng rng("qkdnq ldpc frame", tail);
-    const std::vector<std::uint32_t> order = fisher_yates(p.code_bits, rng);
+    // The first d positions of a uniformly random order: Fisher-Yates run forward for d steps.
+    const std::size_t d = std::size_t{p.punctured} + p.shortened;
+    std::vector<std::uint32_t> order(p.code_bits);
+    for (std::uint32_t v = 0; v < p.code_bits; ++v) order[v] = v;
+    for (std::size_t i = 0; i < d; ++i) std::swap(order[i], order[i + static_cast<std::size_t>(rng.below(p.code_bits - i))]);
     ldpc_layout layout;
     layout.punctured.assign(order.begin(), order.begin() + p.punctured);
     layout.shortened.assign(order.begin() + p.punctured, order.begin() + p.punctured + p.shortened);
     std::vector<std::uint8_t> adapted(p.code_bits, 0);  // the key's positions in increasing order, without a sort
-    for (std::size_t i = 0; i < std::size_t{p.punctured} + p.shortened; ++i) adapted[order[i]] = 1;
+    for (std::size_t i = 0; i < d; ++i) adapted[order[i]] = 1;
     layout.key.reserve(p.key_bits());
     for (std::uint32_t v = 0; v < p.code_bits; ++v) {
         if (adapted[v] == 0) layout.key.push_back(v);
@@ -408,6 +413,8 @@ public:
     // `decoder`, when given, decodes instead of a decoder of Bob's own: one per thread, kept
     // across frames, saves allocating (and on first touch faulting in) about 2 bytes per edge of
     // message buffers every frame. It must be built for `code`; throws `invalid_argument` if not.
+    // Bob's own decoder gives up an attempt after `default_stall_limit` iterations without fewer
+    // unsatisfied checks (layered_decoder::set_stall_limit); a given one keeps its setting.
     ldpc_bob(bit_vector key, ldpc_frame_parameters params, std::shared_ptr<const ldpc_code> code,
              std::shared_ptr<layered_decoder> decoder = nullptr)
         : m_key(std::move(key)), m_params(params), m_code(std::move(code)), m_decoder(std::move(decoder)) {
@@ -468,7 +475,10 @@ public:
             m_stats.revealed_bits += bits.size();
         }
         m_stats.leaked_bits = m_stats.syndrome_bits - m_params.punctured + m_stats.revealed_bits;
-        if (!m_decoder) m_decoder = std::make_shared<layered_decoder>(*m_code);
+        if (!m_decoder) {
+            m_decoder = std::make_shared<layered_decoder>(*m_code);
+            m_decoder->set_stall_limit(default_stall_limit);
+        }
         const ldpc_decode_result out = m_decoder->decode(m_llr, m_syndrome, m_params.max_iterations);
         ++m_stats.attempts;
         m_stats.iterations += out.iterations;
@@ -486,6 +496,10 @@ public:
         ++m_stats.messages;
         return {ldpc_status::ok, w.take()};
     }
+
+    // Measured at n = 10^5 (docs/performance.md, LDPC): 15 leaves f and the frame error rate as
+    // without it and saves a quarter of the iterations where attempts fail.
+    static constexpr unsigned default_stall_limit = 15;
 
     [[nodiscard]] bool finished() const noexcept { return m_finished; }
     [[nodiscard]] bool decoded() const noexcept { return m_stats.decoded; }
