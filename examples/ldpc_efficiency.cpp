@@ -4,7 +4,8 @@
 //
 //   qkdnq_ldpc_efficiency [--n 100000] [--frames 50] [--qber 0.01,0.02,0.05,0.08,0.1]
 //                         [--f-first 1.08] [--f-last 1.16] [--blind 3]
-//                         [--rate R0 --delta D] [--iterations 60] [--stall 15] [--seed 1] [--csv]
+//                         [--key-rounds 2] [--key-share 0.02] [--rate R0 --delta D]
+//                         [--iterations 60] [--stall 15] [--seed 1] [--csv]
 //
 // For each QBER the tool takes the family's operating point (ldpc_frame_parameters::plan with
 // the aims given: the mother code, δ, puncturing and shortening), or with --rate and --delta
@@ -72,6 +73,8 @@ int main(int argc, char** argv) {
         else if (a == "--f-first") aims.f_first = std::stod(std::string(value()));
         else if (a == "--f-last") aims.f_last = std::stod(std::string(value()));
         else if (a == "--blind") aims.blind_rounds = static_cast<std::uint32_t>(std::stoul(std::string(value())));
+        else if (a == "--key-rounds") aims.key_reveal_rounds = static_cast<std::uint32_t>(std::stoul(std::string(value())));
+        else if (a == "--key-share") aims.key_reveal_share = std::stod(std::string(value()));
         else if (a == "--rate") rate = std::stod(std::string(value()));
         else if (a == "--delta") delta = std::stod(std::string(value()));
         else if (a == "--iterations") iterations_cap = static_cast<std::uint32_t>(std::stoul(std::string(value())));
@@ -79,7 +82,7 @@ int main(int argc, char** argv) {
         else if (a == "--seed") seed = std::stoull(std::string(value()));
         else if (a == "--csv") csv = true;
         else {
-            std::fprintf(stderr, "usage: %s [--n N] [--frames F] [--qber a,b] [--f-first F] [--f-last F] [--blind T] [--rate R0 --delta D] [--iterations I] [--stall L] [--seed S] [--csv]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--n N] [--frames F] [--qber a,b] [--f-first F] [--f-last F] [--blind T] [--key-rounds K] [--key-share S] [--rate R0 --delta D] [--iterations I] [--stall L] [--seed S] [--csv]\n", argv[0]);
             return 2;
         }
     }
@@ -89,9 +92,10 @@ int main(int argc, char** argv) {
     }
     std::printf("LDPC, mother codes of about %zu bits, %zu frames per row, f aimed at %.3f first, %.3f last, %u attempts at most\n", n,
                 frames, aims.f_first, aims.f_last, aims.blind_rounds);
-    std::printf("%6s %5s %8s %7s %7s %8s %8s %10s %9s %9s %10s\n", "QBER", "R0", "n_key", "p", "s", "f", "f+tag", "FER", "attempts",
-                "iters", "Mbit/s");
-    std::string csv_rows = "qber,code_rate,code_bits,key_bits,punctured,shortened,frames,efficiency,efficiency_with_tag,fer,attempts_mean,iterations_mean,mbit_per_s\n";
+    std::printf("%6s %5s %8s %7s %7s %8s %8s %10s %6s %9s %9s %10s\n", "QBER", "R0", "n_key", "p", "s", "f", "f+tag", "FER", "wrong",
+                "attempts", "iters", "Mbit/s");
+    std::string csv_rows =
+        "qber,code_rate,code_bits,key_bits,punctured,shortened,frames,efficiency,efficiency_with_tag,fer,wrong_words,attempts_mean,iterations_mean,mbit_per_s\n";
     qkdnq::shake_drbg rng(seed);
     for (const double q : qbers) {
         const auto ppm = static_cast<std::uint32_t>(std::lround(q * 1e6));
@@ -107,7 +111,7 @@ int main(int argc, char** argv) {
         const auto decoder = std::make_shared<layered_decoder>(*code);  // Bob's, kept across frames
         decoder->set_stall_limit(stall);
         double leak = 0, tags = 0, ideal = 0, attempts = 0, iterations = 0, seconds = 0;
-        std::size_t failed = 0;
+        std::size_t failed = 0, wrong = 0;  // wrong: the syndrome met by another word, caught by verification
         for (std::size_t frame = 0; frame < frames; ++frame) {
             params.frame_seed = seed * 1'000'003 + frame;
             const std::size_t k = params.key_bits();
@@ -131,7 +135,8 @@ int main(int argc, char** argv) {
             const auto tag = make_verification_message(pair.alice, {.epsilon_cor = 1e-12}, rng);
             const auto check = check_verification_message(bob.key(), tag, {.epsilon_cor = 1e-12});
             const bool ok = bob.decoded() && check.status == verify_status::match;
-            failed += ok ? 0 : 1;
+            failed += ok ? 0U : 1U;
+            wrong += bob.decoded() && !ok ? 1U : 0U;
             leak += static_cast<double>(bob.statistics().leaked_bits);
             tags += static_cast<double>(check.leak_bits());
             ideal += static_cast<double>(k) * binary_entropy(static_cast<double>(errors) / static_cast<double>(k));
@@ -141,12 +146,12 @@ int main(int argc, char** argv) {
         const double count = static_cast<double>(frames);
         const double f = leak / ideal, f_tag = (leak + tags) / ideal, fer = static_cast<double>(failed) / count;
         const double mbit = count * static_cast<double>(params.key_bits()) / seconds / 1e6;
-        std::printf("%6.3f %5.2f %8zu %7u %7u %8.4f %8.4f %10.2e %9.2f %9.1f %10.2f\n", q, params.rate_percent / 100.0, params.key_bits(),
-                    params.punctured, params.shortened, f, f_tag, fer, attempts / count, iterations / count, mbit);
+        std::printf("%6.3f %5.2f %8zu %7u %7u %8.4f %8.4f %10.2e %6zu %9.2f %9.1f %10.2f\n", q, params.rate_percent / 100.0, params.key_bits(),
+                    params.punctured, params.shortened, f, f_tag, fer, wrong, attempts / count, iterations / count, mbit);
         char line[256];
-        std::snprintf(line, sizeof line, "%g,%.2f,%zu,%zu,%u,%u,%zu,%.5f,%.5f,%.3e,%.3f,%.2f,%.3f\n", q, params.rate_percent / 100.0, code->variables(),
-                      params.key_bits(), params.punctured, params.shortened, frames, f, f_tag, fer, attempts / count,
-                      iterations / count, mbit);
+        std::snprintf(line, sizeof line, "%g,%.2f,%zu,%zu,%u,%u,%zu,%.5f,%.5f,%.3e,%zu,%.3f,%.2f,%.3f\n", q, params.rate_percent / 100.0,
+                      code->variables(), params.key_bits(), params.punctured, params.shortened, frames, f, f_tag, fer, wrong,
+                      attempts / count, iterations / count, mbit);
         csv_rows += line;
     }
     if (csv) std::printf("\n%s", csv_rows.c_str());

@@ -1,7 +1,8 @@
 // LDPC reconciliation's message parsers and both sides on arbitrary and altered messages
 // (reconcile/ldpc_reconcile.hpp).
 //
-// A fixed 2000-bit rate-0.6 code and frame (blind, three attempts, a QBER that needs them); byte 0
+// A fixed 2000-bit rate-0.6 code and frame (blind, three attempts, a QBER that needs them, then two
+// key reveal rounds); byte 0
 // picks the mode:
 //   0  Bob takes messages of the next u16 lengths as they are
 //   1  Alice, after her syndrome, takes messages of the next u16 lengths as they are
@@ -24,9 +25,15 @@ namespace {
 using qkdnq::bit_vector;
 using namespace qkdnq::reconcile;
 
+ldpc_frame_parameters with_key_reveals(ldpc_frame_parameters p) {
+    p.key_reveal_rounds = 2;
+    p.key_reveal_bits = 40;
+    return p;
+}
+
 struct fixture {
     std::shared_ptr<const ldpc_code> code = std::make_shared<const ldpc_code>(make_ldpc_code(ldpc_distribution_rate_0_6, 2000, 1));
-    ldpc_frame_parameters params = ldpc_frame_parameters::for_qber(*code, 60, 1, 60'000, 7, 0.1, 1.0, 3);
+    ldpc_frame_parameters params = with_key_reveals(ldpc_frame_parameters::for_qber(*code, 60, 1, 60'000, 7, 0.1, 1.0, 3));
     bit_vector alice_key{params.key_bits()};
     bit_vector bob_key{params.key_bits()};
     fixture() {
@@ -76,6 +83,8 @@ void fuzz(std::span<const std::uint8_t> input) {
                 const ldpc_output out = bob.receive(in.bytes(in.u16()));
                 if (out.status != ldpc_status::ok) fuzz_check(bob.statistics().attempts == attempts, "a rejected message ran the decoder");
                 fuzz_check(bob.statistics().revealed_bits <= f.params.punctured, "more revealed than punctured");
+                fuzz_check(bob.statistics().revealed_key_bits <= std::size_t{f.params.key_reveal_rounds} * f.params.key_reveal_bits,
+                           "more key bits revealed than the rounds allow");
             }
             break;
         }

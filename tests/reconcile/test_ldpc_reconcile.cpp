@@ -197,7 +197,7 @@ TEST_CASE("ldpc reconcile: a rejected message has a precise status and changes n
             bad[8 + 1] ^= 1;  // the code size in the parameters
             CHECK(bob.receive(bad).status == rc::ldpc_status::parameter_mismatch);
             bad = m;
-            bad[8 + 41] ^= 1;  // the syndrome's bit count
+            bad[8 + 49] ^= 1;  // the syndrome's bit count
             CHECK(bob.receive(bad).status == rc::ldpc_status::malformed);
         } else {
             bad = m;
@@ -323,4 +323,46 @@ TEST_CASE("ldpc reconcile: a decoder kept across frames gives what a fresh one g
         retried += fresh.stats.attempts > 1;
     }
     CHECK(retried > 0);  // failed attempts left the kept decoder's buffers dirty
+}
+
+TEST_CASE("ldpc reconcile: key reveals follow the blind rounds, and their bits count as leak", "[reconcile][ldpc][statistical]") {
+    qkdnq::shake_drbg rng(67);
+    const auto code = shared_code(rc::ldpc_distribution_rate_0_6, 4000);
+    // QBER 8 % on a rate-0.6 code with δ = 2 %: even everything revealed (R = 0.59, f = 1.01) is
+    // too little redundancy; each key round shortens 150 more positions.
+    auto params = rc::ldpc_frame_parameters::for_qber(*code, 60, 1, 80'000, 7, 0.02, 1.0, 2);
+    params.key_reveal_rounds = 4;
+    params.key_reveal_bits = 150;
+    std::size_t rescued = 0;
+    for (std::uint64_t frame = 0; frame < 6; ++frame) {
+        params.frame_seed = frame;
+        const auto layout = rc::detail::make_ldpc_layout(params);
+        REQUIRE(layout.key_revealed.size() == 600);
+        std::vector<std::uint32_t> sorted_key = layout.key, named = layout.key_revealed;
+        std::sort(named.begin(), named.end());
+        CHECK(std::adjacent_find(named.begin(), named.end()) == named.end());          // distinct
+        CHECK(std::includes(sorted_key.begin(), sorted_key.end(), named.begin(), named.end()));  // key positions
+        const auto pair = qkdnq::sim::exact_error_key_pair(params.key_bits(), params.key_bits() * 8 / 100, rng);
+        const run_result r = run(pair.alice, pair.bob, params, code, rng);
+        INFO("frame " << frame << ": attempts " << r.stats.attempts);
+        CHECK(r.stats.attempts <= 2 + 4);
+        const std::size_t key_rounds = r.stats.attempts > 2 ? r.stats.attempts - 2 : 0;
+        CHECK(r.stats.revealed_bits == (r.stats.attempts >= 2 ? params.punctured : 0));
+        CHECK(r.stats.revealed_key_bits == 150 * key_rounds);
+        CHECK(r.stats.leaked_bits == code->checks() - params.punctured + r.stats.revealed_bits + r.stats.revealed_key_bits);
+        CHECK(r.alice_leak == r.stats.leaked_bits);
+        CHECK(r.transcript.size() == 2 * r.stats.attempts);
+        if (r.decoded) CHECK(r.bob_key == pair.alice);
+        rescued += r.decoded && key_rounds > 0;
+    }
+    CHECK(rescued > 0);  // the key rounds decoded frames that the blind ones did not
+    auto bad = params;
+    bad.key_reveal_bits = 0;
+    CHECK_THROWS_AS(bad.validate(), qkdnq::invalid_argument);
+    bad = params;
+    bad.key_reveal_bits = static_cast<std::uint32_t>(params.key_bits());  // more than half the key
+    CHECK_THROWS_AS(bad.validate(), qkdnq::invalid_argument);
+    const auto planned = rc::ldpc_frame_parameters::plan(20'000, 100'000, 1, 1);
+    CHECK(planned.key_reveal_rounds == 2);
+    CHECK(planned.key_reveal_bits == 2000);
 }
