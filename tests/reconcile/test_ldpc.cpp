@@ -355,3 +355,19 @@ TEST_CASE("ldpc layered decoder: a stall limit ends hopeless frames early and le
         CHECK(x.word == pair.alice);
     }
 }
+
+TEST_CASE("ldpc layered decoder: the fixed-point box-plus never turns a sign (the SIMD kernel's magnitude recursion relies on it)", "[reconcile][ldpc][property]") {
+    // min + c(|a| + |b|) - c(||a| - |b||) >= 0: the correction is at most 5 units, so only pairs
+    // with min < 8 could go below 0; every one of them is checked, and a sample beyond.
+    for (std::int16_t least = 0; least < 8; ++least) {
+        for (std::int16_t most = least; most < 400; ++most) {
+            const std::int16_t m = qkdnq::reconcile::detail::box_plus(least, most);
+            CHECK(m >= 0);
+            CHECK(m <= least);
+            CHECK(qkdnq::reconcile::detail::box_plus(static_cast<std::int16_t>(-least), most) == -m);
+        }
+    }
+    for (const std::int16_t a : {std::int16_t{100}, std::int16_t{1000}, std::int16_t{32767}}) {
+        CHECK(qkdnq::reconcile::detail::box_plus(a, std::int16_t{32767}) >= a - 6);
+    }
+}
