@@ -37,8 +37,12 @@
 
 #include <qkdnq/reconcile/cascade.hpp>
 #include <qkdnq/reconcile/cascade_parameters.hpp>
+#include <qkdnq/reconcile/ldpc_code.hpp>
+#include <qkdnq/reconcile/ldpc_decoder.hpp>
+#include <qkdnq/reconcile/ldpc_reconcile.hpp>
 #include <qkdnq/reconcile/permutation.hpp>
 #include <qkdnq/reconcile/verify.hpp>
 #include <qkdnq/sim/binary_symmetric_channel.hpp>
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
+#include <qkdnq/hybrid/x25519.hpp>

@@ -26,6 +26,7 @@
 #include <qkdnq/hash/shake.hpp>
 #include <qkdnq/hash/shake_drbg.hpp>
 #include <qkdnq/hash/shake_x4.hpp>
+#include <qkdnq/hybrid/x25519.hpp>
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
 #include <qkdnq/reconcile/permutation.hpp>
@@ -430,6 +431,24 @@ void check_poly_hash() {
     }
 }
 
+// X25519: the private key poisoned; the peer's public key is public. The zero test of the shared
+// secret declassifies only its outcome.
+void check_x25519() {
+    qkdnq::shake_drbg rng(25519);
+    auto a = qkdnq::hybrid::x25519_generate(rng);
+    const auto b = qkdnq::hybrid::x25519_generate(rng);
+    const auto peer = qkdnq::hybrid::x25519_public_key(b);
+    poison(a.data(), a.size());
+    auto own = qkdnq::hybrid::x25519_public_key(a);
+    auto shared = qkdnq::hybrid::x25519_shared_secret(a, peer);
+    unpoison_all(own);
+    g_sink += own[0] & 1;
+    if (shared.ok()) {
+        unpoison(shared->data(), shared->size());
+        g_sink += (*shared)[0] & 1;
+    }
+}
+
 int main(int argc, char** argv) {
     if (argc > 1 && std::strcmp(argv[1], "--leaky") == 0) {
         auto a = random_bytes(32);
@@ -441,6 +460,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     check_ct_equal();
+    check_x25519();
     check_bit_vector();
     check_clmul();
     check_gf2x();

@@ -23,6 +23,7 @@ enum class [[nodiscard]] status : std::uint8_t {
     malformed_message,    // a message from the peer could not be parsed
     unknown_key_id,       // a key store has no key with that ID
     no_secret_key,        // a finite-key bound leaves no secret key (length <= 0) for this block
+    weak_public_key,      // a Diffie-Hellman public key of small order (the shared secret is 0)
 };
 
 [[nodiscard]] constexpr std::string_view to_string(status s) noexcept {
@@ -34,6 +35,7 @@ enum class [[nodiscard]] status : std::uint8_t {
         case status::malformed_message: return "malformed message";
         case status::unknown_key_id: return "unknown key id";
         case status::no_secret_key: return "no secret key";
+        case status::weak_public_key: return "weak public key";
     }
     return "unknown status";
 }
