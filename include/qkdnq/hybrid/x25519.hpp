@@ -52,53 +52,64 @@ inline void fe_carry(fe& h) noexcept {
     }
 }
 
+// Limb bounds: products and fe_mul_small leave limbs below 2^51 (limb 1 a few units above); a sum
+// or difference of two such is below 2^54, and fe_mul and fe_sq take limbs up to 2^56 (their
+// column sums stay below 2^128). So sums and differences are not carried.
 inline fe fe_add(const fe& a, const fe& b) noexcept {
     fe h;
     for (std::size_t i = 0; i < 5; ++i) h[i] = a[i] + b[i];
-    fe_carry(h);
     return h;
 }
 
-// a - b + 4 p (limbs of b below 2^53 keep every limb positive).
+// a - b + 4 p: every limb stays positive for limbs of b below 2^53 (b a product, never a sum).
 inline fe fe_sub(const fe& a, const fe& b) noexcept {
     constexpr std::uint64_t four_p0 = 4 * ((std::uint64_t{1} << 51) - 19), four_p = 4 * mask51;
     fe h;
     h[0] = a[0] + four_p0 - b[0];
     for (std::size_t i = 1; i < 5; ++i) h[i] = a[i] + four_p - b[i];
-    fe_carry(h);
     return h;
 }
+
+// Five 128-bit column sums back to limbs: carries, the top one folded in as 19 times itself.
+inline fe fe_from_columns(x25519_u128 r0, x25519_u128 r1, x25519_u128 r2, x25519_u128 r3, x25519_u128 r4) noexcept {
+    fe h;
+    r1 += r0 >> 51;
+    h[0] = static_cast<std::uint64_t>(r0) & mask51;
+    r2 += r1 >> 51;
+    h[1] = static_cast<std::uint64_t>(r1) & mask51;
+    r3 += r2 >> 51;
+    h[2] = static_cast<std::uint64_t>(r2) & mask51;
+    r4 += r3 >> 51;
+    h[3] = static_cast<std::uint64_t>(r3) & mask51;
+    h[4] = static_cast<std::uint64_t>(r4) & mask51;
+    h[0] += 19 * static_cast<std::uint64_t>(r4 >> 51);
+    h[1] += h[0] >> 51;
+    h[0] &= mask51;
+    return h;
+}
+
+inline x25519_u128 fe_m(std::uint64_t x, std::uint64_t y) noexcept { return static_cast<x25519_u128>(x) * y; }
 
 // Schoolbook product with 2^255 = 19 folded in; inputs with limbs below 2^54.
 inline fe fe_mul(const fe& a, const fe& b) noexcept {
     const std::uint64_t b1 = 19 * b[1], b2 = 19 * b[2], b3 = 19 * b[3], b4 = 19 * b[4];
-    const auto m = [](std::uint64_t x, std::uint64_t y) { return static_cast<x25519_u128>(x) * y; };
-    const x25519_u128 r0 = m(a[0], b[0]) + m(a[1], b4) + m(a[2], b3) + m(a[3], b2) + m(a[4], b1);
-    const x25519_u128 r1 = m(a[0], b[1]) + m(a[1], b[0]) + m(a[2], b4) + m(a[3], b3) + m(a[4], b2);
-    const x25519_u128 r2 = m(a[0], b[2]) + m(a[1], b[1]) + m(a[2], b[0]) + m(a[3], b4) + m(a[4], b3);
-    const x25519_u128 r3 = m(a[0], b[3]) + m(a[1], b[2]) + m(a[2], b[1]) + m(a[3], b[0]) + m(a[4], b4);
-    const x25519_u128 r4 = m(a[0], b[4]) + m(a[1], b[3]) + m(a[2], b[2]) + m(a[3], b[1]) + m(a[4], b[0]);
-    fe h;
-    x25519_u128 c = r0 >> 51;
-    h[0] = static_cast<std::uint64_t>(r0) & mask51;
-    const x25519_u128 s1 = r1 + c;
-    c = s1 >> 51;
-    h[1] = static_cast<std::uint64_t>(s1) & mask51;
-    const x25519_u128 s2 = r2 + c;
-    c = s2 >> 51;
-    h[2] = static_cast<std::uint64_t>(s2) & mask51;
-    const x25519_u128 s3 = r3 + c;
-    c = s3 >> 51;
-    h[3] = static_cast<std::uint64_t>(s3) & mask51;
-    const x25519_u128 s4 = r4 + c;
-    c = s4 >> 51;
-    h[4] = static_cast<std::uint64_t>(s4) & mask51;
-    h[0] += 19 * static_cast<std::uint64_t>(c);
-    fe_carry(h);
-    return h;
+    return fe_from_columns(fe_m(a[0], b[0]) + fe_m(a[1], b4) + fe_m(a[2], b3) + fe_m(a[3], b2) + fe_m(a[4], b1),
+                           fe_m(a[0], b[1]) + fe_m(a[1], b[0]) + fe_m(a[2], b4) + fe_m(a[3], b3) + fe_m(a[4], b2),
+                           fe_m(a[0], b[2]) + fe_m(a[1], b[1]) + fe_m(a[2], b[0]) + fe_m(a[3], b4) + fe_m(a[4], b3),
+                           fe_m(a[0], b[3]) + fe_m(a[1], b[2]) + fe_m(a[2], b[1]) + fe_m(a[3], b[0]) + fe_m(a[4], b4),
+                           fe_m(a[0], b[4]) + fe_m(a[1], b[3]) + fe_m(a[2], b[2]) + fe_m(a[3], b[1]) + fe_m(a[4], b[0]));
 }
 
-inline fe fe_sq(const fe& a) noexcept { return fe_mul(a, a); }
+// a^2 with the symmetric products once, doubled (15 products where fe_mul takes 25).
+inline fe fe_sq(const fe& a) noexcept {
+    const std::uint64_t a0_2 = 2 * a[0], a1_2 = 2 * a[1], a1_38 = 38 * a[1], a2_38 = 38 * a[2], a3_38 = 38 * a[3];
+    const std::uint64_t a3_19 = 19 * a[3], a4_19 = 19 * a[4];
+    return fe_from_columns(fe_m(a[0], a[0]) + fe_m(a1_38, a[4]) + fe_m(a2_38, a[3]),
+                           fe_m(a0_2, a[1]) + fe_m(a2_38, a[4]) + fe_m(a3_19, a[3]),
+                           fe_m(a0_2, a[2]) + fe_m(a[1], a[1]) + fe_m(a3_38, a[4]),
+                           fe_m(a0_2, a[3]) + fe_m(a1_2, a[2]) + fe_m(a4_19, a[4]),
+                           fe_m(a0_2, a[4]) + fe_m(a1_2, a[3]) + fe_m(a[2], a[2]));
+}
 
 inline fe fe_sq_times(fe a, int n) noexcept {
     for (int i = 0; i < n; ++i) a = fe_sq(a);
@@ -114,7 +125,8 @@ inline fe fe_mul_small(const fe& a, std::uint64_t k) noexcept {
         c = t >> 51;
     }
     h[0] += 19 * static_cast<std::uint64_t>(c);
-    fe_carry(h);
+    h[1] += h[0] >> 51;
+    h[0] &= mask51;
     return h;
 }
 
