@@ -190,8 +190,8 @@ inline void x25519_scalar_mult(std::uint8_t* out, const std::uint8_t* scalar, co
     const fe x1 = fe_from_bytes(u);
     fe x2{1, 0, 0, 0, 0}, z2{0, 0, 0, 0, 0}, x3 = x1, z3{1, 0, 0, 0, 0};
     std::uint64_t swap = 0;
-    for (int t = 254; t >= 0; --t) {
-        const std::uint64_t k_t = (k[static_cast<std::size_t>(t) >> 3] >> (t & 7)) & 1u;
+    for (std::size_t t = 255; t-- > 0;) {  // bits 254 down to 0
+        const std::uint64_t k_t = static_cast<std::uint64_t>(k[t >> 3] >> (t & 7)) & 1u;
         swap ^= k_t;
         const std::uint64_t mask = ct::mask_from_bit(swap);
         fe_cswap(mask, x2, x3);
