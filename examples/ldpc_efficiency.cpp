@@ -99,15 +99,17 @@ int main(int argc, char** argv) {
     qkdnq::shake_drbg rng(seed);
     for (const double q : qbers) {
         const auto ppm = static_cast<std::uint32_t>(std::lround(q * 1e6));
-        const auto parameters_for = [&](std::uint64_t frame_seed) {
-            if (rate == 0) return ldpc_frame_parameters::plan(ppm, n, seed, frame_seed, aims);
+        ldpc_frame_parameters params;
+        std::shared_ptr<const ldpc_code> code;
+        if (rate == 0) {
+            params = ldpc_frame_parameters::plan(ppm, n, seed, 0, aims);
+            code = std::make_shared<const ldpc_code>(make_ldpc_code(params));
+        } else {
             const auto percent = static_cast<std::uint8_t>(std::lround(rate * 100));
-            const ldpc_code shape = make_ldpc_code(*ldpc_distribution_for_percent(percent), n, seed);
-            return ldpc_frame_parameters::for_qber(shape, percent, seed, ppm, frame_seed, delta, aims.f_first, aims.blind_rounds);
-        };
-        ldpc_frame_parameters params = parameters_for(0);
+            code = std::make_shared<const ldpc_code>(make_ldpc_code(*ldpc_distribution_for_percent(percent), n, seed));
+            params = ldpc_frame_parameters::for_qber(*code, percent, seed, ppm, 0, delta, aims.f_first, aims.blind_rounds);
+        }
         params.max_iterations = iterations_cap;
-        const auto code = std::make_shared<const ldpc_code>(make_ldpc_code(params));
         const auto decoder = std::make_shared<layered_decoder>(*code);  // Bob's, kept across frames
         decoder->set_stall_limit(stall);
         double leak = 0, tags = 0, ideal = 0, attempts = 0, iterations = 0, seconds = 0;

@@ -197,7 +197,7 @@ static_assert((177 - 12 * (box_plus_table_size - 4)) >> 5 <= 0 && (114 - 4 * (bo
 template <class Arch>
 struct box_plus_simd {
     using b16 = xsimd::batch<std::int16_t, Arch>;
-    b16 top = b16(static_cast<std::int16_t>(32767)), bottom = b16(static_cast<std::int16_t>(-32767));
+    b16 bottom = b16(static_cast<std::int16_t>(-32767));
     b16 cap = b16(static_cast<std::int16_t>(64)), zero = b16(static_cast<std::int16_t>(0));
     b16 a1 = b16(static_cast<std::int16_t>(177)), a2 = b16(static_cast<std::int16_t>(114));
     b16 last_entry = b16(static_cast<std::int16_t>(box_plus_table_size - 1));
