@@ -45,4 +45,6 @@
 #include <qkdnq/sim/binary_symmetric_channel.hpp>
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
+#include <qkdnq/hybrid/combiner.hpp>
 #include <qkdnq/hybrid/x25519.hpp>
+#include <qkdnq/hybrid/xwing.hpp>

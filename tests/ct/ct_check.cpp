@@ -26,7 +26,9 @@
 #include <qkdnq/hash/shake.hpp>
 #include <qkdnq/hash/shake_drbg.hpp>
 #include <qkdnq/hash/shake_x4.hpp>
+#include <qkdnq/hybrid/combiner.hpp>
 #include <qkdnq/hybrid/x25519.hpp>
+#include <qkdnq/hybrid/xwing.hpp>
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
 #include <qkdnq/reconcile/permutation.hpp>
@@ -449,6 +451,49 @@ void check_x25519() {
     }
 }
 
+void check_combiner() {
+    // Every ETSI KDF in CatKDF and CasKDF, then the qkdnq hybrid key, with all secrets poisoned.
+    auto qkd = random_bytes(32), k1 = random_bytes(32), k2 = random_bytes(32);
+    const auto label = random_bytes(32), pa = random_bytes(40), pb = random_bytes(40), cid = random_bytes(2);
+    poison_all(qkd);
+    poison_all(k1);
+    poison_all(k2);
+    using qkdnq::hybrid::combiner_kdf;
+    for (auto kdf : {combiner_kdf::hkdf_sha256, combiner_kdf::hkdf_sha384, combiner_kdf::hmac_sha256,
+                     combiner_kdf::hmac_sha384, combiner_kdf::kmac128, combiner_kdf::kmac256}) {
+        const std::array<qkdnq::bytes_view, 2> pas = {pa, pa}, pbs = {pb, pb}, ks = {k1, k2};
+        std::array<std::uint8_t, 24> out{};
+        qkdnq::hybrid::cat_kdf(kdf, {cid, qkd, label, label, pas, pbs, ks, {}}, out);
+        qkdnq::hybrid::cas_kdf chain(kdf, qkd);
+        chain.next_round({cid, label, label, pa, pb, k1, {}}, out);
+        chain.next_round({cid, label, label, pa, pb, k2, {}}, out);
+        unpoison_all(out);
+        g_sink += out[0] & 1;
+    }
+    qkdnq::hybrid::hybrid_key_input in;
+    in.binding = {"id", "A", "B"};
+    in.qkd_key = qkd;
+    in.ml_kem_secret = k1;
+    in.ml_kem_public_key = pa;
+    in.ml_kem_ciphertext = pb;
+    in.x25519_secret = k2;
+    in.x25519_public_a = label;
+    in.x25519_public_b = label;
+    auto key = qkdnq::hybrid::combine_hybrid_key<32>(in);
+    unpoison(key.data(), key.size());
+    g_sink += key[0] & 1;
+}
+
+void check_xwing() {
+    qkdnq::shake_drbg rng(4242);
+    auto pair = qkdnq::hybrid::xwing::generate_key_pair(rng);
+    const auto enc = qkdnq::hybrid::xwing::encapsulate(pair.pk, rng);
+    poison(pair.sk.data(), pair.sk.size());
+    auto ss = qkdnq::hybrid::xwing::decapsulate(pair.sk, enc->ct);
+    unpoison(ss.data(), ss.size());
+    g_sink += ss[0] & 1;
+}
+
 int main(int argc, char** argv) {
     if (argc > 1 && std::strcmp(argv[1], "--leaky") == 0) {
         auto a = random_bytes(32);
@@ -461,6 +506,8 @@ int main(int argc, char** argv) {
     }
     check_ct_equal();
     check_x25519();
+    check_combiner();
+    check_xwing();
     check_bit_vector();
     check_clmul();
     check_gf2x();
