@@ -7,10 +7,12 @@
 #include <qkdnq/simd/gf2_words.hpp>
 #include <qkdnq/simd/clmul.hpp>
 
+#include <qkdnq/core/base64.hpp>
 #include <qkdnq/core/bit_vector.hpp>
 #include <qkdnq/core/bytes.hpp>
 #include <qkdnq/core/ct.hpp>
 #include <qkdnq/core/error.hpp>
+#include <qkdnq/core/json.hpp>
 #include <qkdnq/core/random.hpp>
 #include <qkdnq/core/result.hpp>
 #include <qkdnq/core/secure_buffer.hpp>
@@ -48,3 +50,6 @@
 #include <qkdnq/hybrid/combiner.hpp>
 #include <qkdnq/hybrid/x25519.hpp>
 #include <qkdnq/hybrid/xwing.hpp>
+#include <qkdnq/relay/etsi014.hpp>
+#include <qkdnq/relay/key_id.hpp>
+#include <qkdnq/relay/key_store.hpp>

@@ -24,6 +24,9 @@ enum class [[nodiscard]] status : std::uint8_t {
     unknown_key_id,       // a key store has no key with that ID
     no_secret_key,        // a finite-key bound leaves no secret key (length <= 0) for this block
     weak_public_key,      // a Diffie-Hellman public key of small order (the shared secret is 0)
+    capacity_exceeded,    // a key store or pool is full
+    duplicate_key_id,     // a key ID that is already stored, or already seen (a replay)
+    expired,              // a delivered key whose validity has passed
 };
 
 [[nodiscard]] constexpr std::string_view to_string(status s) noexcept {
@@ -36,6 +39,9 @@ enum class [[nodiscard]] status : std::uint8_t {
         case status::unknown_key_id: return "unknown key id";
         case status::no_secret_key: return "no secret key";
         case status::weak_public_key: return "weak public key";
+        case status::capacity_exceeded: return "capacity exceeded";
+        case status::duplicate_key_id: return "duplicate key id";
+        case status::expired: return "expired";
     }
     return "unknown status";
 }

@@ -12,6 +12,7 @@
 #include <limits>
 #include <new>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace qkdnq {
@@ -61,6 +62,10 @@ struct zeroizing_allocator {
 template <class T>
 using secure_vector = std::vector<T, zeroizing_allocator<T>>;
 using secure_bytes = secure_vector<std::uint8_t>;
+// Text that carries a secret (a base64 key, a JSON body with keys): wiped when freed. Short
+// strings live inside the object (SSO) and are not wiped, so keep secrets longer than 15 chars
+// or wipe them by hand.
+using secure_string = std::basic_string<char, std::char_traits<char>, zeroizing_allocator<char>>;
 
 // A fixed-size secret byte array that wipes itself when destroyed.
 template <std::size_t N>
