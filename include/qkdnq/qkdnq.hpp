@@ -53,3 +53,6 @@
 #include <qkdnq/relay/etsi014.hpp>
 #include <qkdnq/relay/key_id.hpp>
 #include <qkdnq/relay/key_store.hpp>
+#include <qkdnq/relay/network.hpp>
+#include <qkdnq/relay/relay_message.hpp>
+#include <qkdnq/relay/trusted_node.hpp>

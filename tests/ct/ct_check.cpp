@@ -14,6 +14,7 @@
 #include <qkdnq/auth/channel.hpp>
 #include <qkdnq/auth/poly_hash.hpp>
 #include <qkdnq/auth/wegman_carter.hpp>
+#include <qkdnq/core/base64.hpp>
 #include <qkdnq/core/bit_vector.hpp>
 #include <qkdnq/core/ct.hpp>
 #include <qkdnq/core/random.hpp>
@@ -451,6 +452,24 @@ void check_x25519() {
     }
 }
 
+void check_base64() {
+    // Keys travel as base64 in ETSI GS QKD 014 containers: encoding and decoding on poisoned bytes.
+    for (std::size_t n : {std::size_t{31}, std::size_t{32}, std::size_t{33}}) {
+        auto key = random_bytes(n);
+        poison_all(key);
+        auto text = qkdnq::base64_encode(key);
+        poison(text.data(), text.size());
+        unpoison(text.data() + text.size() - 2, 2);  // where the padding is: public, as the key length is
+        auto back = qkdnq::base64_decode(std::string_view(text.data(), text.size()));
+        unpoison(text.data(), text.size());
+        // ok() depends on every character (valid or not): it is the one public outcome.
+        if (back.ok()) {
+            unpoison(back->data(), back->size());
+            g_sink += (*back)[0] & 1;
+        }
+    }
+}
+
 void check_combiner() {
     // Every ETSI KDF in CatKDF and CasKDF, then the qkdnq hybrid key, with all secrets poisoned.
     auto qkd = random_bytes(32), k1 = random_bytes(32), k2 = random_bytes(32);
@@ -507,6 +526,7 @@ int main(int argc, char** argv) {
     check_ct_equal();
     check_x25519();
     check_combiner();
+    check_base64();
     check_xwing();
     check_bit_vector();
     check_clmul();

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <qkdnq/core/bytes.hpp>
+#include <qkdnq/core/ct.hpp>
 #include <qkdnq/core/result.hpp>
 #include <qkdnq/core/secure_buffer.hpp>
 
@@ -94,7 +95,10 @@ namespace detail {
         if (last && pad == 1) bad |= static_cast<int>((w & 0xffu) << 8);
         if (last && pad == 2) bad |= static_cast<int>((w & 0xffffu) << 8);
     }
-    if ((bad & ~0xff) != 0) {
+    const auto flags = static_cast<unsigned>(bad) & ~0xffu;
+    unsigned invalid = (flags | (0u - flags)) >> 31;  // 1 if any flag is set, without a branch
+    ct::unpoison(&invalid, sizeof invalid);           // the outcome is public
+    if (invalid != 0) {
         secure_zero(out.data(), out.size());
         return status::malformed_message;
     }
