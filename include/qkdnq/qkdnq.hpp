@@ -48,6 +48,8 @@
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
 #include <qkdnq/hybrid/combiner.hpp>
+#include <qkdnq/hybrid/key_delivery.hpp>
+#include <qkdnq/hybrid/tls_psk.hpp>
 #include <qkdnq/hybrid/x25519.hpp>
 #include <qkdnq/hybrid/xwing.hpp>
 #include <qkdnq/relay/etsi014.hpp>

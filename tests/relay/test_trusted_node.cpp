@@ -15,7 +15,11 @@ namespace {
 
 namespace relay = qkdnq::relay;
 
-std::string name(std::size_t i) { return "N" + std::to_string(i); }
+std::string name(std::size_t i) {
+    std::string s = "N";  // (not "N" + to_string: GCC 12 -Wrestrict false positive at -O3)
+    s += std::to_string(i);
+    return s;
+}
 
 // A chain N0 - N1 - ... - Nhops, every link with `bytes` of link key.
 relay::network chain(std::size_t hops, std::size_t bytes, std::uint64_t seed = 1) {

@@ -111,21 +111,25 @@ struct xwing {
     // Length-checked forms for dynamic spans (invalid_argument on a wrong length).
     template <class = void>
     [[nodiscard]] static key_pair derive_key_pair(bytes_view seed) {
-        qkdnq::detail::require_length("qkdnq::hybrid::xwing::derive_key_pair", "seed", seed.size(), seed_size);
+        if (seed.size() != seed_size) qkdnq::detail::throw_invalid_length("qkdnq::hybrid::xwing::derive_key_pair", "seed", seed.size(), "32");
         return derive_key_pair(std::span<const std::uint8_t, seed_size>(seed.data(), seed_size));
     }
     template <class = void>
     [[nodiscard]] static public_key public_key_from_bytes(bytes_view bytes) {
-        qkdnq::detail::require_length("qkdnq::hybrid::xwing::public_key_from_bytes", "bytes", bytes.size(), public_key_size);
+        if (bytes.size() != public_key_size) {
+            qkdnq::detail::throw_invalid_length("qkdnq::hybrid::xwing::public_key_from_bytes", "bytes", bytes.size(), "1216");
+        }
         public_key pk;
-        std::copy(bytes.begin(), bytes.end(), pk.begin());
+        std::copy_n(bytes.data(), public_key_size, pk.begin());
         return pk;
     }
     template <class = void>
     [[nodiscard]] static ciphertext ciphertext_from_bytes(bytes_view bytes) {
-        qkdnq::detail::require_length("qkdnq::hybrid::xwing::ciphertext_from_bytes", "bytes", bytes.size(), ciphertext_size);
+        if (bytes.size() != ciphertext_size) {
+            qkdnq::detail::throw_invalid_length("qkdnq::hybrid::xwing::ciphertext_from_bytes", "bytes", bytes.size(), "1120");
+        }
         ciphertext ct;
-        std::copy(bytes.begin(), bytes.end(), ct.begin());
+        std::copy_n(bytes.data(), ciphertext_size, ct.begin());
         return ct;
     }
 
