@@ -28,6 +28,7 @@
 #include <qkdnq/hash/shake_drbg.hpp>
 #include <qkdnq/hash/shake_x4.hpp>
 #include <qkdnq/hybrid/combiner.hpp>
+#include <qkdnq/hybrid/key_delivery.hpp>
 #include <qkdnq/hybrid/x25519.hpp>
 #include <qkdnq/hybrid/xwing.hpp>
 #include <qkdnq/pqc/ml_dsa.hpp>
@@ -470,6 +471,31 @@ void check_base64() {
     }
 }
 
+void check_key_delivery() {
+    // The device's side: its ML-KEM private key poisoned (and what derives from it: the pad, the
+    // tag key, the KSA-key). The signature check runs on public bytes.
+    using kem = qkdnq::ml_kem_768;
+    using dsa = qkdnq::ml_dsa_65;
+    qkdnq::shake_drbg rng(7373);
+    std::array<std::uint8_t, kem::ek_size> ek{};
+    std::array<std::uint8_t, kem::dk_size> dk{};
+    std::array<std::uint8_t, dsa::pk_size> vk{};
+    std::array<std::uint8_t, dsa::sk_size> sk{};
+    kem::keygen(ek, dk, rng);
+    dsa::keygen(vk, sk, rng);
+    const std::array<std::uint8_t, 32> ksa{};
+    const qkdnq::hybrid::key_delivery_originator<> originator("KMS", sk, vk);
+    const auto message = originator.push({"phone", ek}, qkdnq::relay::key_id{}, ksa, 10, rng);
+    poison(dk.data(), kem::dk_pke_size);  // dk = dk_PKE || ek || H(ek) || z: the secret parts only
+    poison(dk.data() + kem::dk_size - 32, 32);
+    qkdnq::hybrid::key_delivery_device<> device("phone", ek, dk, "KMS", vk);
+    auto got = device.receive(message, 0);
+    if (got.ok()) {
+        unpoison(got->key.data(), got->key.size());
+        g_sink += got->key[0] & 1;
+    }
+}
+
 void check_combiner() {
     // Every ETSI KDF in CatKDF and CasKDF, then the qkdnq hybrid key, with all secrets poisoned.
     auto qkd = random_bytes(32), k1 = random_bytes(32), k2 = random_bytes(32);
@@ -526,6 +552,7 @@ int main(int argc, char** argv) {
     check_ct_equal();
     check_x25519();
     check_combiner();
+    check_key_delivery();
     check_base64();
     check_xwing();
     check_bit_vector();
