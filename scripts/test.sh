@@ -14,13 +14,13 @@
 #   ct-valgrind-portable  the same on the portable build
 #   fuzz                  libFuzzer: corpus replay and a bounded run of every target (clang only)
 #
-# QKDNQ_FUZZ_SECONDS (default 20) sets the fuzzing time per target.
+# QKDNQ_FUZZ_SECONDS (default 12) sets the fuzzing time per target.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test || exit 1
 
 jobs=$(nproc)
-fuzz_seconds=${QKDNQ_FUZZ_SECONDS:-20}
+fuzz_seconds=${QKDNQ_FUZZ_SECONDS:-12}
 passed=0
 failed=0
 failed_steps=()
