@@ -45,6 +45,7 @@
 #include <qkdnq/reconcile/permutation.hpp>
 #include <qkdnq/reconcile/verify.hpp>
 #include <qkdnq/sim/binary_symmetric_channel.hpp>
+#include <qkdnq/sim/bb84_link.hpp>
 #include <qkdnq/pqc/ml_dsa.hpp>
 #include <qkdnq/pqc/ml_kem.hpp>
 #include <qkdnq/hybrid/combiner.hpp>
@@ -58,3 +59,5 @@
 #include <qkdnq/relay/network.hpp>
 #include <qkdnq/relay/relay_message.hpp>
 #include <qkdnq/relay/trusted_node.hpp>
+#include <qkdnq/pipeline/session.hpp>
+#include <qkdnq/pipeline/session_wire.hpp>

@@ -422,3 +422,41 @@ TEST_CASE("key_store: concurrent masters on one store never hand out a key twice
     CHECK(ids.size() == n);
     CHECK(kmes.b.reserved_key_count() == n);
 }
+
+TEST_CASE("key_store: deposit_all stores a batch all or nothing", "[relay][key_store]") {
+    relay::key_store_limits limits;
+    limits.max_key_count = 10;
+    kme_pair kmes(4, limits);
+    qkdnq::shake_drbg rng(5);
+    std::vector<relay::key_id> ids;
+    for (int i = 0; i < 6; ++i) ids.push_back(relay::key_id::random(rng));
+    bytes keys(6 * 32);
+    rng.fill(keys);
+    // 4 stored + 7 > 10: refused, nothing stored.
+    std::vector<relay::key_id> seven = ids;
+    seven.push_back(relay::key_id::random(rng));
+    bytes seven_keys(7 * 32);
+    CHECK(kmes.a.deposit_all("KME_B", seven, seven_keys) == qkdnq::status::capacity_exceeded);
+    CHECK(kmes.a.pool_size("KME_B") == 4);
+    // A repeated ID in the batch, or one already stored: refused, nothing stored.
+    std::vector<relay::key_id> repeated = ids;
+    repeated[5] = repeated[0];
+    CHECK(kmes.a.deposit_all("KME_B", repeated, keys) == qkdnq::status::duplicate_key_id);
+    std::vector<relay::key_id> stored = ids;
+    stored[3] = kmes.deposited[0].first;
+    CHECK(kmes.a.deposit_all("KME_B", stored, keys) == qkdnq::status::duplicate_key_id);
+    CHECK(kmes.a.pool_size("KME_B") == 4);
+    CHECK_THROWS_AS(kmes.a.deposit_all("KME_B", ids, bytes(5 * 32)), qkdnq::invalid_argument);
+    CHECK_THROWS_AS(kmes.a.deposit_all("KME_X", ids, keys), qkdnq::invalid_argument);
+    // The batch: on both KMEs, each key served once, the same on both sides.
+    REQUIRE(kmes.a.deposit_all("KME_B", ids, keys) == qkdnq::status::ok);
+    REQUIRE(kmes.b.deposit_all("KME_A", ids, keys) == qkdnq::status::ok);
+    CHECK(kmes.a.pool_size("KME_B") == 10);
+    CHECK(kmes.a.stored_key_count("KME_B") + kmes.b.stored_key_count("KME_A") == 10);
+    auto got = kmes.a.get_key("SAE_1", "SAE_2", request(kmes.a.stored_key_count("KME_B")));
+    REQUIRE(got);
+    REQUIRE(kmes.b.apply(got->reservation) == qkdnq::status::ok);
+    auto same = kmes.b.get_key_with_key_ids("SAE_2", "SAE_1", ids_of(got->container));
+    REQUIRE(same);
+    for (std::size_t i = 0; i < same->keys.size(); ++i) CHECK(material(same->keys[i]) == material(got->container.keys[i]));
+}

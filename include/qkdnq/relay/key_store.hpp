@@ -42,6 +42,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -130,12 +131,28 @@ public:
         qkdnq::detail::require_length("qkdnq::relay::key_store::deposit", "key", key.size(), m_limits.key_size / 8);
         if (p.units.size() >= m_limits.max_key_count) return status::capacity_exceeded;
         if (p.units.count(id) != 0 || m_reserved.count(id) != 0) return status::duplicate_key_id;
-        unit& u = p.units[id];
-        u.slot = p.store(key);
-        u.ours = is_ours(p, id);
-        if (u.ours) {
-            p.ours.push_back(id);
-            ++p.ours_live;
+        insert(p, id, key);
+        return status::ok;
+    }
+
+    // Adds ids.size() KSA-keys at once: key i is bytes [i key_size/8, (i+1) key_size/8) of `keys`.
+    // All or nothing: status::capacity_exceeded when they do not all fit, status::duplicate_key_id
+    // when an ID is stored, reserved or repeated in `ids`; the store is unchanged then. Throws
+    // invalid_argument for an unknown peer or a `keys` of any other length.
+    [[nodiscard]] status deposit_all(std::string_view peer_kme_id, std::span<const key_id> ids, bytes_view keys) {
+        std::lock_guard lock(m_mutex);
+        pool& p = pool_for(peer_kme_id, "deposit_all");
+        const std::size_t unit_bytes = m_limits.key_size / 8;
+        qkdnq::detail::require_length("qkdnq::relay::key_store::deposit_all", "keys", keys.size(), ids.size() * unit_bytes);
+        if (ids.size() > m_limits.max_key_count - std::min<std::size_t>(p.units.size(), m_limits.max_key_count)) {
+            return status::capacity_exceeded;
+        }
+        std::unordered_set<key_id> batch;
+        for (const key_id& id : ids) {
+            if (p.units.count(id) != 0 || m_reserved.count(id) != 0 || !batch.insert(id).second) return status::duplicate_key_id;
+        }
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            insert(p, ids[i], keys.subspan(i * unit_bytes, unit_bytes));
         }
         return status::ok;
     }
@@ -384,6 +401,17 @@ private:
         if (slave == m_sae_kme.end() || slave->second == m_kme_id) return etsi014::error::bad_request(msg::unknown_slave_sae);
         target = slave->second;
         return std::nullopt;
+    }
+
+    // Stores a key the caller has checked (size, capacity, ID not yet present).
+    static void insert(pool& p, const key_id& id, bytes_view key) {
+        unit& u = p.units[id];
+        u.slot = p.store(key);
+        u.ours = is_ours(p, id);
+        if (u.ours) {
+            p.ours.push_back(id);
+            ++p.ours_live;
+        }
     }
 
     // The share a key belongs to follows from its ID alone (its last bit), so both KMEs agree on
