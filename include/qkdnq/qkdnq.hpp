@@ -61,3 +61,5 @@
 #include <qkdnq/relay/trusted_node.hpp>
 #include <qkdnq/pipeline/session.hpp>
 #include <qkdnq/pipeline/session_wire.hpp>
+#include <qkdnq/pipeline/statistics.hpp>
+#include <qkdnq/pipeline/throughput.hpp>

@@ -173,20 +173,27 @@ namespace detail {
     return load_le64(out.data());
 }
 
-// Key ID of the index-th KSA-key of a block: a version 8 UUID (RFC 9562 §5.8) from the hash.
-[[nodiscard]] inline relay::key_id derived_key_id(std::uint64_t session, std::uint64_t block, std::uint64_t index) {
+// Key IDs of a block's `count` KSA-keys: key i is bytes [16 i, 16 i + 16) of
+// SHAKE128("qkdnq pipeline key ids v1" | session | block), as a version 8 UUID (RFC 9562 §5.8).
+[[nodiscard]] inline std::vector<relay::key_id> derived_key_ids(std::uint64_t session, std::uint64_t block, std::size_t count) {
     shake128 x;
-    x.absorb(as_bytes("qkdnq pipeline key id v1"));
-    std::array<std::uint8_t, 24> n{};
+    x.absorb(as_bytes("qkdnq pipeline key ids v1"));
+    std::array<std::uint8_t, 16> n{};
     store_le64(n.data(), session);
     store_le64(n.data() + 8, block);
-    store_le64(n.data() + 16, index);
     x.absorb(n);
-    std::array<std::uint8_t, relay::key_id::size> b{};
-    x.squeeze(b);
-    b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x80);  // version 8
-    b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);  // variant 10
-    return relay::key_id(b);
+    std::vector<std::uint8_t> stream(count * relay::key_id::size);
+    x.squeeze(stream);
+    std::vector<relay::key_id> ids;
+    ids.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        std::array<std::uint8_t, relay::key_id::size> b{};
+        std::copy_n(stream.begin() + static_cast<std::ptrdiff_t>(i * b.size()), b.size(), b.begin());
+        b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x80);  // version 8
+        b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);  // variant 10
+        ids.emplace_back(b);
+    }
+    return ids;
 }
 
 [[nodiscard]] inline std::array<std::uint8_t, wire::digest_bytes> config_digest(const session_config& c) {
@@ -518,9 +525,7 @@ protected:
         m_report.auth_refill_bits = 8 * (need_a + need_b);
         const std::size_t unit = m_config.ksa_key_bits / 8;
         const std::size_t count = (bytes.size() - need_a - need_b) / unit;
-        std::vector<relay::key_id> ids;
-        ids.reserve(count);
-        for (std::size_t i = 0; i < count; ++i) ids.push_back(derived_key_id(m_config.session_id, m_report.block, i));
+        const std::vector<relay::key_id> ids = derived_key_ids(m_config.session_id, m_report.block, count);
         m_report.unused_bits = ell - m_report.auth_refill_bits - 8 * count * unit;
         if (m_store->deposit_all(m_peer, ids, all.subspan(need_a + need_b, count * unit)) != status::ok) {
             return block_outcome::key_store_rejected;

@@ -147,9 +147,11 @@ public:
         if (ids.size() > m_limits.max_key_count - std::min<std::size_t>(p.units.size(), m_limits.max_key_count)) {
             return status::capacity_exceeded;
         }
-        std::unordered_set<key_id> batch;
+        std::vector<key_id> sorted(ids.begin(), ids.end());
+        std::sort(sorted.begin(), sorted.end(), [](const key_id& x, const key_id& y) { return x.bytes() < y.bytes(); });
+        if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) return status::duplicate_key_id;
         for (const key_id& id : ids) {
-            if (p.units.count(id) != 0 || m_reserved.count(id) != 0 || !batch.insert(id).second) return status::duplicate_key_id;
+            if (p.units.count(id) != 0 || m_reserved.count(id) != 0) return status::duplicate_key_id;
         }
         for (std::size_t i = 0; i < ids.size(); ++i) {
             insert(p, ids[i], keys.subspan(i * unit_bytes, unit_bytes));
