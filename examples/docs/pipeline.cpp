@@ -39,7 +39,7 @@ int main() {
                 std::string(to_string(r.bob.outcome)).c_str(), std::string(to_string(a.method)).c_str());
     std::printf("QBER %.4f (bound %.4f), f = %.3f, %zu of %zu bits disclosed\n", a.qber_estimate, a.qber_bound, a.efficiency,
                 a.leak_ec_bits + a.verification_tag_bits, a.reconciled_bits);
-    std::printf("l = %llu bits: %zu to the authentication pools, %zu KSA-keys of %zu bits\n",
+    std::printf("key length l = %llu bits: %zu to the authentication pools, %zu KSA-keys of %zu bits\n",
                 static_cast<unsigned long long>(a.secret_bits), a.auth_refill_bits, a.ksa_keys, config.ksa_key_bits);
     std::printf("%zu messages, %zu round trips, %llu pad bits\n", a.messages, a.round_trips,
                 static_cast<unsigned long long>(a.auth_bits_consumed));
