@@ -65,11 +65,11 @@ std::vector<std::uint8_t> pre_shared_key() {
     return psk;
 }
 
-// Bits 0-1: the QBER (1, 2, 5, 12 %); bits 2-3: the key bits (8000, 4000, 1500, 100; test bits
+// Bits 0-1: the QBER (1, 2, 5, 12 %); bits 2-3: the key bits (4000, 2000, 1000, 100; test bits
 // a quarter of them); bits 4-7: the simulator's seed.
 std::pair<pipeline::block_input, pipeline::block_input> block_of(std::uint8_t b) {
     static constexpr std::array qbers{0.01, 0.02, 0.05, 0.12};
-    static constexpr std::array sizes{std::size_t{8'000}, std::size_t{4'000}, std::size_t{1'500}, std::size_t{100}};
+    static constexpr std::array sizes{std::size_t{4'000}, std::size_t{2'000}, std::size_t{1'000}, std::size_t{100}};
     const double qber = qbers[b & 3];
     const std::size_t n = sizes[(b >> 2) & 3];
     shake_drbg rng(std::uint64_t{0xb10c00} + (b >> 4));

@@ -46,7 +46,7 @@ bytes pre_shared_key() {
 
 std::pair<pipeline::block_input, pipeline::block_input> block_of(std::uint8_t b) {
     static constexpr std::array qbers{0.01, 0.02, 0.05, 0.12};
-    static constexpr std::array sizes{std::size_t{8'000}, std::size_t{4'000}, std::size_t{1'500}, std::size_t{100}};
+    static constexpr std::array sizes{std::size_t{4'000}, std::size_t{2'000}, std::size_t{1'000}, std::size_t{100}};
     const double qber = qbers[b & 3];
     const std::size_t n = sizes[(b >> 2) & 3];
     shake_drbg rng(std::uint64_t{0xb10c00} + (b >> 4));
@@ -154,8 +154,8 @@ int main() {
         {"cascade_per_message", 1 << 3, 0x01, false},
         {"cascade_delayed", 4 | 1 << 3, 0x11, false},
         {"cascade_delayed_raw", 4 | 1 << 3, 0x21, true},
-        {"ldpc_per_message_raw", 2 << 3, 0x55, true},
-        {"ldpc_delayed", 4 | 2 << 3, 0x35, false},
+        {"ldpc_per_message_raw", 2 << 3, 0x51, true},
+        {"ldpc_delayed", 4 | 2 << 3, 0x31, false},
         {"automatic_small_block", 0, 0x05, false},
         {"automatic_ldpc_no_key", 4, 0x06, false},
         {"qber_too_high", 4, 0x03, false},
@@ -174,22 +174,24 @@ int main() {
                         static_cast<unsigned long long>(t.bob.secret_bits), t.bob.ksa_keys);
         }
     }
-    // The parser: each payload of a per_message Cascade block and an LDPC block, with its test-bit count.
+    // The parser: the payloads of a per_message Cascade block and an LDPC block (the first three
+    // reconcile messages of each direction), with the block's test-bit count.
     int index = 0;
     for (const std::uint8_t setup : {std::uint8_t{1 | 1 << 3}, std::uint8_t{1 | 2 << 3}}) {
-        const auto t = run(setup, 0x02);
+        const auto t = run(setup, 0x01);
         const auto config = config_of(setup);
         for (const bool to_bob : {true, false}) {
             channel mirror({.session_id = config.session_id, .side = to_bob ? auth::role::bob : auth::role::alice, .mode = config.auth_mode},
                            pre_shared_key());
+            int reconciles = 0;
             for (const auto& m : to_bob ? t.to_bob : t.to_alice) {
                 const auto got = mirror.unwrap(m);
                 if (!got) std::abort();
                 bytes data{0, 0, static_cast<std::uint8_t>(t.alice.test_bits), static_cast<std::uint8_t>(t.alice.test_bits >> 8)};
                 data.insert(data.end(), got.message.payload.begin(), got.message.payload.end());
                 const auto type = got.message.payload.size() > 3 ? got.message.payload[3] : 0;
-                if (++index > 40) break;
-                write("parse_" + std::to_string(index) + "_type" + std::to_string(type), data);
+                if (type == 3 && ++reconciles > 3) continue;  // the first reconcile messages only
+                write("parse_" + std::to_string(++index) + "_type" + std::to_string(type), data);
             }
         }
     }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -301,4 +302,89 @@ TEST_CASE("session: programmer errors throw", "[pipeline][session]") {
     CHECK_THROWS_AS(alice.begin_block({bit_vector(100), bit_vector(0)}), invalid_argument);
     (void)alice.begin_block({bit_vector(100), bit_vector(10)});
     CHECK_THROWS_AS(alice.begin_block({bit_vector(100), bit_vector(10)}), invalid_state);
+}
+
+TEST_CASE("session: a block shorter than one LDPC frame ends on both sides without a message, and the next block runs",
+          "[pipeline][session]") {
+    // Over a network Bob starts the next block before Alice has seen his estimate: nothing Alice
+    // sends about the short block may reach Bob's next one.
+    relay::key_store sa("KME_A"), sb("KME_B");
+    sa.add_peer("KME_B");
+    sb.add_peer("KME_A");
+    std::vector<std::uint8_t> psk(32 + 2 * 16'384, 7);
+    shake_drbg rng(1);
+    const pipeline::session_config c{.session_id = 1, .method = reconciliation_method::ldpc};
+    pipeline::session_alice alice(c, psk, sa, "KME_B", rng);
+    pipeline::session_bob bob(c, psk, sb, "KME_A");
+    auto small = sim::bsc_key_pair(5'000, 0.02, rng), small_t = sim::bsc_key_pair(1'000, 0.02, rng);
+    auto big = sim::bsc_key_pair(400'000, 0.02, rng), big_t = sim::bsc_key_pair(40'000, 0.02, rng);
+    bob.expect_block({small.bob, small_t.bob});
+    auto a0 = alice.begin_block({small.alice, small_t.alice});
+    REQUIRE(a0.messages.size() == 1);
+    auto b0 = bob.receive(a0.messages[0]);
+    REQUIRE(b0.report);
+    CHECK(b0.report->outcome == block_outcome::reconciliation_failed);
+    bob.expect_block({big.bob, big_t.bob});  // Bob moves on at once
+    REQUIRE(b0.messages.size() == 1);
+    auto a1 = alice.receive(b0.messages[0]);
+    REQUIRE(a1.report);
+    CHECK(a1.report->outcome == block_outcome::reconciliation_failed);
+    CHECK(a1.messages.empty());
+    // The next block, delivered in order, delivers keys.
+    std::vector<std::vector<std::uint8_t>> to_bob = alice.begin_block({big.alice, big_t.alice}).messages, to_alice;
+    std::optional<pipeline::block_report> ra, rb;
+    while (!to_bob.empty() || !to_alice.empty()) {
+        for (auto& m : to_bob) {
+            auto o = bob.receive(m);
+            if (o.report) rb = o.report;
+            for (auto& x : o.messages) to_alice.push_back(std::move(x));
+        }
+        to_bob.clear();
+        for (auto& m : to_alice) {
+            auto o = alice.receive(m);
+            if (o.report) ra = o.report;
+            for (auto& x : o.messages) to_bob.push_back(std::move(x));
+        }
+        to_alice.clear();
+    }
+    REQUIRE(ra);
+    REQUIRE(rb);
+    CHECK(ra->outcome == block_outcome::keys_delivered);
+    CHECK(rb->outcome == block_outcome::keys_delivered);
+    CHECK(ra->block == 1);
+}
+
+TEST_CASE("session: a pool that runs dry aborts; a silent peer's block is abandoned; fresh key restarts nothing broken",
+          "[pipeline][session]") {
+    // Delayed mode with 16 bytes of pool per direction: Alice's verify round takes them, her
+    // confirmation has no pad left.
+    pipeline::session_config config{.session_id = 12, .auth_pool_target_bytes = 16};
+    test_link l(config, 32 + 2 * 16);
+    shake_drbg rng(5);
+    auto key = sim::bsc_key_pair(100'000, 0.02, rng);
+    auto test = sim::bsc_key_pair(10'000, 0.02, rng);
+    const auto r = pipeline::run_block_in_memory(*l.alice, *l.bob, {key.alice, test.alice}, {key.bob, test.bob});
+    CHECK(r.alice.outcome == block_outcome::auth_key_exhausted);
+    CHECK(r.bob.outcome == block_outcome::auth_key_exhausted);  // told by Alice's (untagged) abort
+    CHECK(l.store_a.pool_size("KME_B") == 0);
+    CHECK(l.store_b.pool_size("KME_A") == 0);
+    CHECK_FALSE(l.bob->busy());
+    // A block whose peer never answers: Bob gives up on it.
+    l.bob->expect_block({key.bob, test.bob});
+    const auto abandoned = l.bob->abandon_block();
+    CHECK(abandoned.outcome == block_outcome::abandoned);
+    CHECK(l.bob->broken());
+    CHECK_THROWS_AS(l.bob->expect_block({key.bob, test.bob}), invalid_state);
+    CHECK_THROWS_AS((void)l.alice->abandon_block(), invalid_state);  // Alice runs no block
+}
+
+TEST_CASE("session: refill_authentication tops up both sides between blocks", "[pipeline][session]") {
+    pipeline::session_config config{.session_id = 13, .auth_pool_target_bytes = 16};
+    test_link l(config, 32 + 2 * 16);
+    std::vector<std::uint8_t> fresh(2 * 64, 9);
+    l.alice->refill_authentication(fresh);
+    l.bob->refill_authentication(fresh);
+    CHECK(l.alice->channel().outgoing_pool().available() == 16 + 64);
+    CHECK(l.bob->channel().incoming_pool().available() == 16 + 64);
+    check_both_delivered(l.run(100'000, 10'000, 0.02, 6));
 }

@@ -39,7 +39,13 @@
 // endpoint is then out of step with its peer for good: begin_block/expect_block throw
 // invalid_state, and the link needs a new session (and a fresh initial key).
 // Every abort is a report with its reason, and leaves the key store untouched; an abort the peer
-// cannot infer is sent to it. Programmer errors (empty blocks, a call out of turn) throw.
+// cannot infer is sent to it. Messages of a block this side has already ended are dropped. A
+// peer that goes silent (a lost message, or no authentication key left to send with) leaves this
+// side waiting: the caller's timeout calls abandon_block(). A link whose blocks no longer pay for
+// their own authentication is topped up with refill_authentication() on both sides. Alice
+// deposits as she sends her confirmation; if it is lost or altered, Bob does not (no protocol
+// makes both sides sure of the other's last step), and that block's keys exist at Alice only.
+// Programmer errors (empty blocks, a call out of turn) throw.
 //
 // Sources: [TLGR12] M. Tomamichel, C. C. W. Lim, N. Gisin, R. Renner, Nat. Commun. 3:634 (2012).
 #pragma once
@@ -275,6 +281,25 @@ public:
     // Blocks started on this side so far (the next block's number).
     [[nodiscard]] std::uint64_t blocks() const noexcept { return m_next_block; }
 
+    // Ends the running block without the peer (its report, outcome abandoned): for a caller whose
+    // peer went silent (a lost message, or a peer that ran out of authentication key). Nothing is
+    // deposited. The channel may have lost step with the peer, so the endpoint is broken()
+    // afterwards. Throws invalid_state when no block runs.
+    [[nodiscard]] block_report abandon_block() {
+        if (!busy()) throw invalid_state("qkdnq::pipeline: abandon_block: no block is running");
+        m_broken = true;
+        return *finish(endpoint_output{}, block_outcome::abandoned).report;
+    }
+
+    // Fresh shared key for the authentication pools from outside the link (both endpoints, the
+    // same bytes, between blocks): the first half for Alice's direction, the rest for Bob's, as
+    // auth::authenticated_channel::refill. For a link whose blocks no longer cover their own
+    // authentication. Throws invalid_state while a block runs.
+    void refill_authentication(bytes_view key) {
+        if (busy()) throw invalid_state("qkdnq::pipeline: refill_authentication: a block is running");
+        m_channel.refill(key);
+    }
+
 protected:
     enum class phase : std::uint8_t { idle, estimating, reconciling, verifying, confirming, finishing };
 
@@ -345,13 +370,12 @@ protected:
         return out;
     }
 
-    // Ends the block and tells the peer why (best effort: nothing if there is no key to tag it).
+    // Ends the block and tells the peer why (best effort: in per_message mode nothing goes out
+    // when there is no key left to tag it).
     endpoint_output abort_and_tell(endpoint_output out, block_outcome outcome) {
         wire::writer w(wire::message_type::abort, m_report.block);
         w.u8(static_cast<std::uint8_t>(outcome));
-        if (m_config.auth_mode == auth::authentication::per_message || outcome != block_outcome::auth_key_exhausted) {
-            (void)send(out, w.take(), /*close_round=*/false);
-        }
+        (void)send(out, w.take(), /*close_round=*/false);
         return finish(std::move(out), outcome);
     }
 
@@ -401,6 +425,7 @@ protected:
         if (!got.message.authenticated) m_round_authenticated = false;
         if (!busy()) return std::nullopt;  // a late message of a block already ended here
         auto parsed = wire::parse(got.message.payload, m_report.test_bits);
+        if (parsed && parsed->block < m_report.block) return std::nullopt;  // late, of a block ended here
         if (!parsed || parsed->block != m_report.block) {
             out = abort_and_tell(std::move(out), block_outcome::malformed_message);
             return std::nullopt;
@@ -644,7 +669,7 @@ private:
     endpoint_output on_estimate(endpoint_output out, const wire::message& m) {
         detail::stage_timer timer(m_report.times.estimate);
         if (!estimate(m.test)) return finish(std::move(out), block_outcome::qber_too_high);
-        if (m_frames.empty()) return abort_and_tell(std::move(out), block_outcome::reconciliation_failed);
+        if (m_frames.empty()) return finish(std::move(out), block_outcome::reconciliation_failed);  // Bob knows too
         m_phase = phase::reconciling;
         if (m_report.method == reconciliation_method::cascade) {
             for (std::size_t f = 0; f < m_frames.size(); ++f) {
@@ -755,7 +780,7 @@ private:
     endpoint_output after_round_tag(endpoint_output out) {
         if (out.report || m_phase != phase::confirming || !m_round_authenticated) return out;
         if (!send(out, wire::writer(wire::message_type::confirm, m_report.block).take(), true)) {
-            return finish(std::move(out), block_outcome::auth_key_exhausted);
+            return abort_and_tell(std::move(out), block_outcome::auth_key_exhausted);
         }
         return finish(std::move(out), amplify_and_deposit());
     }

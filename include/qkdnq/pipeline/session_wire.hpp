@@ -46,6 +46,7 @@ enum class [[nodiscard]] block_outcome : std::uint8_t {
     parameter_mismatch,     // the peer runs another configuration or block size
     key_store_rejected,     // the key store refused the keys (full, or duplicate IDs)
     peer_aborted,           // the peer sent an abort without a reason of the list above
+    abandoned,              // the caller gave up on the block (abandon_block: the peer went silent)
 };
 
 [[nodiscard]] constexpr std::string_view to_string(block_outcome o) noexcept {
@@ -61,11 +62,12 @@ enum class [[nodiscard]] block_outcome : std::uint8_t {
         case block_outcome::parameter_mismatch: return "parameter mismatch";
         case block_outcome::key_store_rejected: return "key store rejected the keys";
         case block_outcome::peer_aborted: return "peer aborted";
+        case block_outcome::abandoned: return "abandoned";
     }
     return "unknown";
 }
 
-inline constexpr std::uint8_t block_outcome_count = 11;
+inline constexpr std::uint8_t block_outcome_count = 12;
 
 // How the block's key is reconciled. `automatic` picks from the estimated QBER.
 enum class reconciliation_method : std::uint8_t { automatic = 0, cascade = 1, ldpc = 2 };
