@@ -99,16 +99,21 @@ std::vector<std::uint8_t> encode(const wire::message& m) {
             }
             break;
         case wire::message_type::verify:
-            w.u32(static_cast<std::uint32_t>(m.verification.size()));
-            w.bytes(m.verification);
+            w.u32(static_cast<std::uint32_t>(m.verifications.size()));
+            for (const auto& v : m.verifications) {
+                w.u32(static_cast<std::uint32_t>(v.size()));
+                w.bytes(v);
+            }
+            break;
+        case wire::message_type::outcome:
+            w.u32(static_cast<std::uint32_t>(m.matches.size()));
+            w.bits(m.matches);
+            w.u64(m.corrected_bits);
+            break;
+        case wire::message_type::confirm:
             w.u64(m.seed.size());
             w.bits(m.seed);
             break;
-        case wire::message_type::outcome:
-            w.u8(m.match ? 1 : 2);
-            w.u64(m.corrected_bits);
-            break;
-        case wire::message_type::confirm: break;
         case wire::message_type::abort: w.u8(static_cast<std::uint8_t>(m.reason)); break;
     }
     return w.take();
@@ -120,7 +125,9 @@ std::vector<std::uint8_t> encode(const wire::message& m) {
         case wire::message_type::reconcile:
             return m.frames.size() <= lim.max_frames &&
                    std::all_of(m.frames.begin(), m.frames.end(), [&](const auto& f) { return f.bytes.size() <= lim.max_frame_message; });
-        case wire::message_type::verify: return m.seed.size() <= lim.max_key_bits;
+        case wire::message_type::verify: return m.verifications.size() <= lim.max_frames;
+        case wire::message_type::outcome: return m.matches.size() <= lim.max_frames;
+        case wire::message_type::confirm: return m.seed.size() <= lim.max_key_bits;
         default: return true;
     }
 }

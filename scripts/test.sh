@@ -6,7 +6,9 @@
 #                         (-march=native: AVX-512, SHA-NI where the CPU has them)
 #   scalar                the same tests on the portable build with QKDNQ_FORCE_SCALAR (without
 #                         the 1 GiB long-message cases, which native runs: they test the length
-#                         bookkeeping, the same code in both builds, and would take a minute here)
+#                         bookkeeping, the same code in both builds, and would take a minute here;
+#                         and without the examples, the demo and the module pages' programs,
+#                         which native builds and runs)
 #   asan-ubsan            the same tests under AddressSanitizer and UndefinedBehaviorSanitizer
 #                         (without the 1 GiB cases and the header self-containment check, a
 #                         compile-only test that native and scalar run)

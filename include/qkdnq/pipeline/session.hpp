@@ -21,10 +21,14 @@
 //      configuration or, `automatic`, Cascade up to cascade_max_qber and LDPC above. LDPC frames
 //      that do not decode are dropped (both sides know which), and so are the key bits left over
 //      after the last whole LDPC frame.
-//   3. Error verification (reconcile/verify.hpp): a t-bit tag with t for ε_cor over the kept key.
+//   3. Error verification (reconcile/verify.hpp): a tag per reconciled frame, each for
+//      ε_cor / (frames), so that by the union bound the kept key is ε_cor-correct; Bob answers
+//      with the frames whose tags match, and a frame that does not match (an LDPC decoder's rare
+//      wrong word) is dropped alone, not the block.
 //   4. Privacy amplification: ℓ from [TLGR12] Eq. (2) (amplify/finite_key.hpp) with the counted
-//      leak (parities, syndromes, revealed bits) and the actual tag length; modified Toeplitz
-//      hashing (amplify/toeplitz.hpp) with a seed Alice draws after reconciliation and sends.
+//      leak (parities, syndromes, revealed bits) of the kept frames and their tags' actual
+//      length; modified Toeplitz hashing (amplify/toeplitz.hpp) with a seed Alice draws once the
+//      kept key is final and sends with her confirmation.
 //   5. Alice confirms once every message of Bob's is authenticated; Bob acts on the confirmation
 //      once Alice's are. Each side then refills its authentication pools from the first bytes of
 //      the ℓ-bit key (up to auth_pool_target_bytes per direction) and deposits the rest, in
@@ -133,11 +137,12 @@ struct block_report {
     double qber_bound = 0;        // λ + μ ([TLGR12] μ for n, k, ε_sec)
     std::size_t frames = 0;
     std::size_t frames_failed = 0;      // LDPC frames that did not decode (dropped)
+    std::size_t frames_unverified = 0;  // frames whose verification tags differ (dropped)
     std::size_t reconciled_bits = 0;    // n' kept for privacy amplification
     std::size_t discarded_bits = 0;     // n - n'
     std::size_t corrected_bits = 0;     // errors Bob corrected in the kept frames
     std::size_t leak_ec_bits = 0;       // disclosed by reconciliation (kept frames)
-    std::size_t verification_tag_bits = 0;
+    std::size_t verification_tag_bits = 0;  // the kept frames' tags
     double efficiency = 0;              // f = leak_ec / (n' h(corrected / n'))
     bb84_finite_key_terms finite_key{};  // every term of the bound (length = ℓ)
     std::uint64_t secret_bits = 0;       // ℓ
@@ -263,9 +268,9 @@ private:
     std::chrono::steady_clock::time_point m_start;
 };
 
+// h(x), the binary entropy (amplify/finite_key.hpp's, in double).
 [[nodiscard]] inline double binary_entropy(double x) noexcept {
-    if (!(x > 0.0) || !(x < 1.0)) return 0.0;
-    return -x * std::log2(x) - (1 - x) * std::log2(1 - x);
+    return static_cast<double>(qkdnq::detail::finite_key::binary_entropy(static_cast<long double>(x)));
 }
 
 // What both endpoints share: the channel, the configuration, the store and the block being run.
@@ -362,6 +367,8 @@ protected:
         m_input = {};
         m_kept_key = {};
         m_seed = {};
+        m_verified.clear();
+        m_frame_leak.clear();
         m_cascade_alice.clear();
         m_cascade_bob.clear();
         m_ldpc_alice.clear();
@@ -560,12 +567,35 @@ protected:
         return block_outcome::keys_delivered;
     }
 
-    // ℓ for the kept key, leak and tag (0: none). Fills the report's finite-key terms.
+    // ε_cor of each frame's verification tag: the block's ε_cor shared by its verified frames
+    // (the union bound adds them up again).
+    [[nodiscard]] double frame_eps_cor() const noexcept { return m_config.eps_cor / static_cast<double>(m_verified.size()); }
+
+    // Keeps the verified frames whose bit in `matches` is set: the kept key (from `bits_of`,
+    // this side's bits of a frame), its leak and its tags. Returns the number kept.
+    template <class FrameBits>
+    std::size_t keep_frames(const bit_vector& matches, FrameBits&& bits_of) {
+        m_kept_key = bit_vector{};
+        std::size_t leak = 0, tags = 0, kept = 0;
+        for (std::size_t i = 0; i < m_verified.size(); ++i) {
+            if (!matches[i]) continue;
+            const std::size_t f = m_verified[i];
+            m_kept_key.append(bits_of(f));
+            leak += m_frame_leak[f];
+            tags += reconcile::verification_tag_bits(m_frames[f].size, frame_eps_cor());
+            ++kept;
+        }
+        m_report.frames_unverified = m_verified.size() - kept;
+        account_reconciled(m_kept_key.size(), leak);
+        m_report.verification_tag_bits = tags;
+        return kept;
+    }
+
+    // ℓ for the kept key, its leak and its tags (0: none). Fills the report's finite-key terms.
     [[nodiscard]] std::uint64_t secret_length() {
-        m_report.verification_tag_bits = reconcile::verification_tag_bits(m_report.reconciled_bits, m_config.eps_cor);
         m_report.finite_key = bb84_finite_key_bound(
             finite_key_input(m_report.reconciled_bits, m_report.leak_ec_bits, m_report.verification_tag_bits));
-        // The modified Toeplitz hash needs ℓ <= n' - ... and ℓ < n' always holds for a bound below n'.
+        // The modified Toeplitz hash takes ℓ <= n'; the bound is below n' anyway (H_min <= n').
         m_report.secret_bits = std::min<std::uint64_t>(m_report.finite_key.length, m_report.reconciled_bits - 1);
         m_report.secret_fraction = static_cast<double>(m_report.secret_bits) / static_cast<double>(m_report.sifted_bits);
         return m_report.secret_bits;
@@ -609,6 +639,8 @@ protected:
     std::vector<reconcile::cascade_bob> m_cascade_bob;
     std::vector<reconcile::ldpc_alice> m_ldpc_alice;
     std::vector<reconcile::ldpc_bob> m_ldpc_bob;
+    std::vector<std::size_t> m_verified;    // the frames sent to verification, in order
+    std::vector<std::size_t> m_frame_leak;  // bits each frame's reconciliation disclosed
     bit_vector m_kept_key;
     bit_vector m_seed;
     std::map<std::pair<std::size_t, std::vector<std::uint32_t>>, std::shared_ptr<const reconcile::cascade_permutations>> m_permutations;
@@ -735,53 +767,64 @@ private:
         return std::all_of(m_ldpc_alice.begin(), m_ldpc_alice.end(), [](const auto& a) { return a.finished(); });
     }
 
-    // Reconciliation is over: the kept key, ℓ, and the verify message with the seed.
+    // Reconciliation is over: a verification tag per reconciled frame (each with ε_cor / frames),
+    // after checking that the block can give a key at all.
     endpoint_output verify(endpoint_output out) {
         detail::stage_timer timer(m_report.times.verify);
-        std::size_t leak = 0;
-        m_kept_key = bit_vector{};
+        m_frame_leak.assign(m_frames.size(), 0);
         for (std::size_t f = 0; f < m_frames.size(); ++f) {
             if (m_report.method == reconciliation_method::cascade) {
-                leak += m_cascade_alice[f].leaked_parities();
+                m_frame_leak[f] = m_cascade_alice[f].leaked_parities();
             } else {
                 if (!m_ldpc_alice[f].bob_decoded()) {
                     ++m_report.frames_failed;
                     continue;
                 }
-                leak += m_ldpc_alice[f].leaked_bits();
+                m_frame_leak[f] = m_ldpc_alice[f].leaked_bits();
             }
-            m_kept_key.append(frame_key(f));
+            m_verified.push_back(f);
         }
-        account_reconciled(m_kept_key.size(), leak);
-        if (m_kept_key.size() < 2) return abort_and_tell(std::move(out), block_outcome::reconciliation_failed);
-        if (secret_length() == 0) return abort_and_tell(std::move(out), block_outcome::no_secret_key);
+        if (m_verified.empty()) return abort_and_tell(std::move(out), block_outcome::reconciliation_failed);
+        bit_vector all(m_verified.size());
+        for (std::size_t i = 0; i < all.size(); ++i) all.set(i);
+        (void)keep_frames(all, [&](std::size_t f) { return frame_key(f); });
+        if (m_kept_key.size() < 2 || secret_length() == 0) return abort_and_tell(std::move(out), block_outcome::no_secret_key);
         detail::random_ref rng{&m_random};
-        const auto tag = reconcile::make_verification_message(m_kept_key, {.epsilon_cor = m_config.eps_cor}, rng);
-        m_seed = bit_vector::random(modified_toeplitz_seed_bits(m_kept_key.size(), m_report.secret_bits), rng);
         wire::writer w(wire::message_type::verify, m_report.block);
-        w.u32(static_cast<std::uint32_t>(tag.size()));
-        w.bytes(tag);
-        w.u64(m_seed.size());
-        w.bits(m_seed);
+        w.u32(static_cast<std::uint32_t>(m_verified.size()));
+        for (const std::size_t f : m_verified) {
+            const auto tag = reconcile::make_verification_message(frame_key(f), {.epsilon_cor = frame_eps_cor()}, rng);
+            w.u32(static_cast<std::uint32_t>(tag.size()));
+            w.bytes(tag);
+        }
         if (!send(out, w.take(), true)) return finish(std::move(out), block_outcome::auth_key_exhausted);
         m_phase = phase::verifying;
         return out;
     }
 
+    // Bob's matches: the frames kept, ℓ for them.
     endpoint_output on_outcome(endpoint_output out, const wire::message& m) {
-        if (!m.match) return finish(std::move(out), block_outcome::verification_failed);
+        if (m.matches.size() != m_verified.size()) return abort_and_tell(std::move(out), block_outcome::malformed_message);
+        if (keep_frames(m.matches, [&](std::size_t f) { return frame_key(f); }) == 0) {
+            return finish(std::move(out), block_outcome::verification_failed);  // Bob knows
+        }
         if (m.corrected_bits > m_report.reconciled_bits) return abort_and_tell(std::move(out), block_outcome::malformed_message);
         account_corrected(static_cast<std::size_t>(m.corrected_bits));
+        if (m_kept_key.size() < 2 || secret_length() == 0) return finish(std::move(out), block_outcome::no_secret_key);  // Bob knows
         m_phase = phase::confirming;
         return after_round_tag(std::move(out));
     }
 
-    // Confirms and finishes once everything Bob sent has verified.
+    // Once everything Bob sent has verified: the privacy-amplification seed, drawn now that the
+    // kept key is final, goes out with the confirmation; then Alice's key is made and deposited.
     endpoint_output after_round_tag(endpoint_output out) {
         if (out.report || m_phase != phase::confirming || !m_round_authenticated) return out;
-        if (!send(out, wire::writer(wire::message_type::confirm, m_report.block).take(), true)) {
-            return abort_and_tell(std::move(out), block_outcome::auth_key_exhausted);
-        }
+        detail::random_ref rng{&m_random};
+        m_seed = bit_vector::random(modified_toeplitz_seed_bits(m_kept_key.size(), m_report.secret_bits), rng);
+        wire::writer w(wire::message_type::confirm, m_report.block);
+        w.u64(m_seed.size());
+        w.bits(m_seed);
+        if (!send(out, w.take(), true)) return abort_and_tell(std::move(out), block_outcome::auth_key_exhausted);
         return finish(std::move(out), amplify_and_deposit());
     }
 
@@ -822,6 +865,8 @@ public:
                 break;
             case phase::confirming:
                 if (m->type == wire::message_type::confirm) {
+                    if (m->seed.size() != modified_toeplitz_seed_bits(m_kept_key.size(), m_report.secret_bits)) break;
+                    m_seed = std::move(m->seed);
                     m_phase = phase::finishing;
                     return after_round_tag(std::move(out));
                 }
@@ -907,46 +952,58 @@ private:
         return out;
     }
 
+    // Checks each reconciled frame's tag; answers with the matches; keeps the matching frames.
     endpoint_output on_verify(endpoint_output out, const wire::message& m) {
         detail::stage_timer timer(m_report.times.verify);
-        std::size_t leak = 0, corrected = 0;
-        m_kept_key = bit_vector{};
+        m_frame_leak.assign(m_frames.size(), 0);
         for (std::size_t f = 0; f < m_frames.size(); ++f) {
             if (m_report.method == reconciliation_method::cascade) {
-                const auto& s = m_cascade_bob[f].statistics();
-                leak += s.leaked_parities;
-                corrected += s.corrected_bits;
-                m_kept_key.append(m_cascade_bob[f].key());
+                m_frame_leak[f] = m_cascade_bob[f].statistics().leaked_parities;
             } else {
-                const auto& b = m_ldpc_bob[f];
-                if (!b.decoded()) {
+                if (!m_ldpc_bob[f].decoded()) {
                     ++m_report.frames_failed;
                     continue;
                 }
-                leak += b.statistics().leaked_bits;
-                corrected += hamming_distance(b.key(), frame_key(f));
-                m_kept_key.append(b.key());
+                m_frame_leak[f] = m_ldpc_bob[f].statistics().leaked_bits;
+            }
+            m_verified.push_back(f);
+        }
+        if (m_verified.empty() || m.verifications.size() != m_verified.size()) {
+            return abort_and_tell(std::move(out), block_outcome::malformed_message);
+        }
+        bit_vector matches(m_verified.size());
+        std::size_t corrected = 0;
+        for (std::size_t i = 0; i < m_verified.size(); ++i) {
+            const std::size_t f = m_verified[i];
+            const auto checked = reconcile::check_verification_message(bob_frame(f), m.verifications[i], {.epsilon_cor = frame_eps_cor()});
+            if (checked.status != reconcile::verify_status::match && checked.status != reconcile::verify_status::mismatch) {
+                return abort_and_tell(std::move(out), block_outcome::malformed_message);
+            }
+            if (checked.status == reconcile::verify_status::match) {
+                matches.set(i);
+                corrected += corrected_in(f);
             }
         }
-        account_reconciled(m_kept_key.size(), leak);
-        if (m_kept_key.size() < 2 || secret_length() == 0 ||
-            m.seed.size() != modified_toeplitz_seed_bits(m_kept_key.size(), m_report.secret_bits)) {
-            return abort_and_tell(std::move(out), block_outcome::malformed_message);
-        }
-        const auto checked = reconcile::check_verification_message(m_kept_key, m.verification, {.epsilon_cor = m_config.eps_cor});
-        const bool match = checked.status == reconcile::verify_status::match;
-        if (!match && checked.status != reconcile::verify_status::mismatch) {
-            return abort_and_tell(std::move(out), block_outcome::malformed_message);
-        }
-        account_corrected(corrected);
-        m_seed = m.seed;
+        const std::size_t kept = keep_frames(matches, [&](std::size_t f) { return bob_frame(f); });
+        if (kept != 0) account_corrected(corrected);
         wire::writer w(wire::message_type::outcome, m_report.block);
-        w.u8(match ? 1 : 2);
+        w.u32(static_cast<std::uint32_t>(matches.size()));
+        w.bits(matches);
         w.u64(corrected);
         if (!send(out, w.take(), true)) return finish(std::move(out), block_outcome::auth_key_exhausted);
-        if (!match) return finish(std::move(out), block_outcome::verification_failed);
+        if (kept == 0) return finish(std::move(out), block_outcome::verification_failed);
+        if (m_kept_key.size() < 2 || secret_length() == 0) return finish(std::move(out), block_outcome::no_secret_key);  // Alice knows
         m_phase = phase::confirming;
         return out;
+    }
+
+    // Bob's bits of a frame after reconciliation, and the errors he corrected in it.
+    [[nodiscard]] const bit_vector& bob_frame(std::size_t f) const {
+        return m_report.method == reconciliation_method::cascade ? m_cascade_bob[f].key() : m_ldpc_bob[f].key();
+    }
+    [[nodiscard]] std::size_t corrected_in(std::size_t f) const {
+        return m_report.method == reconciliation_method::cascade ? m_cascade_bob[f].statistics().corrected_bits
+                                                                 : hamming_distance(m_ldpc_bob[f].key(), frame_key(f));
     }
 
     // Answers the verify message, or finishes after Alice's confirmation, once it and everything

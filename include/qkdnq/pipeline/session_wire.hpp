@@ -11,10 +11,11 @@
 //   3 reconcile:         method u8 (1 Cascade, 2 LDPC) | entry count u32 | entries:
 //                        frame u32 | length u32 | that frame's Cascade or LDPC message
 //                        (frames strictly increasing)
-//   4 verify (Alice):    length u32 | verification message (reconcile/verify.hpp) |
-//                        seed bits u64 | the privacy-amplification seed
-//   5 outcome (Bob):     1 match, 2 mismatch (u8) | bits Bob corrected u64
-//   6 confirm (Alice):   nothing
+//   4 verify (Alice):    frame count u32 | per reconciled frame, in order: length u32 |
+//                        its verification message (reconcile/verify.hpp)
+//   5 outcome (Bob):     frame count u32 | one bit per frame of the verify message, set where
+//                        the tags match | bits Bob corrected in the matching frames u64
+//   6 confirm (Alice):   seed bits u64 | the privacy-amplification seed
 //   7 abort:             reason u8 (a block_outcome other than keys_delivered)
 // Sizes are bounded by the caller's limits before anything is allocated; a message that fails a
 // check is `malformed` and changes nothing.
@@ -87,6 +88,7 @@ inline constexpr std::uint8_t magic[2] = {'Q', 'P'};
 inline constexpr std::uint8_t version = 1;
 inline constexpr std::size_t header_bytes = 12;
 inline constexpr std::size_t digest_bytes = 32;
+inline constexpr std::size_t max_verification_bytes = 64;  // a verification message: 27 + at most 16 bytes
 
 enum class message_type : std::uint8_t { estimate_alice = 1, estimate_bob = 2, reconcile = 3, verify = 4, outcome = 5, confirm = 6, abort = 7 };
 
@@ -104,10 +106,10 @@ struct message {
     bit_vector test;                                         // estimate_alice, estimate_bob
     reconciliation_method method = reconciliation_method::automatic;  // reconcile
     std::vector<frame_message> frames;                       // reconcile
-    std::vector<std::uint8_t> verification;                  // verify
-    bit_vector seed;                                         // verify
-    bool match = false;                                      // outcome
+    std::vector<std::vector<std::uint8_t>> verifications;    // verify: one per frame
+    bit_vector matches;                                      // outcome: one bit per verified frame
     std::uint64_t corrected_bits = 0;                        // outcome
+    bit_vector seed;                                         // confirm
     block_outcome reason = block_outcome::peer_aborted;      // abort
 };
 
@@ -239,21 +241,29 @@ private:
             break;
         }
         case message_type::verify: {
-            std::uint32_t length = 0;
-            bytes_view b;
-            std::uint64_t seed_bits = 0;
-            if (!r.u32(length) || !r.take(length, b) || !r.u64(seed_bits) || seed_bits > lim.max_key_bits) return std::nullopt;
-            m.verification.assign(b.begin(), b.end());
-            if (!r.bits(seed_bits, m.seed)) return std::nullopt;
+            std::uint32_t count = 0;
+            if (!r.u32(count) || count == 0 || count > lim.max_frames || count > r.remaining() / 4) return std::nullopt;
+            m.verifications.reserve(count);
+            for (std::uint32_t i = 0; i < count; ++i) {
+                std::uint32_t length = 0;
+                bytes_view b;
+                if (!r.u32(length) || length > max_verification_bytes || !r.take(length, b)) return std::nullopt;
+                m.verifications.emplace_back(b.begin(), b.end());
+            }
             break;
         }
         case message_type::outcome: {
-            std::uint8_t v = 0;
-            if (!r.u8(v) || (v != 1 && v != 2) || !r.u64(m.corrected_bits)) return std::nullopt;
-            m.match = v == 1;
+            std::uint32_t count = 0;
+            if (!r.u32(count) || count == 0 || count > lim.max_frames || !r.bits(count, m.matches) || !r.u64(m.corrected_bits)) {
+                return std::nullopt;
+            }
             break;
         }
-        case message_type::confirm: break;
+        case message_type::confirm: {
+            std::uint64_t seed_bits = 0;
+            if (!r.u64(seed_bits) || seed_bits > lim.max_key_bits || !r.bits(seed_bits, m.seed)) return std::nullopt;
+            break;
+        }
         case message_type::abort: {
             std::uint8_t v = 0;
             if (!r.u8(v) || v == 0 || v >= block_outcome_count) return std::nullopt;

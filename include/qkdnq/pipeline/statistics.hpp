@@ -132,6 +132,7 @@ private:
         .add("qber_bound", json_number(r.qber_bound))
         .add("frames", json::value::number(r.frames))
         .add("frames_failed", json::value::number(r.frames_failed))
+        .add("frames_unverified", json::value::number(r.frames_unverified))
         .add("reconciled_bits", json::value::number(r.reconciled_bits))
         .add("discarded_bits", json::value::number(r.discarded_bits))
         .add("corrected_bits", json::value::number(r.corrected_bits))
@@ -209,8 +210,8 @@ void append_format(std::string& out, const char* format, Args... args) {
     detail::append_format(s, "    sifted bits          %12zu  (key %zu, test %zu)\n", r.sifted_bits, r.key_bits, r.test_bits);
     detail::append_format(s, "    QBER estimate        %12.4f %%  (bound %.4f %%, %zu errors)\n", 100 * r.qber_estimate, 100 * r.qber_bound,
                           r.test_errors);
-    detail::append_format(s, "    reconciled           %12zu  (%zu frames, %zu failed, %zu discarded)\n", r.reconciled_bits, r.frames,
-                          r.frames_failed, r.discarded_bits);
+    detail::append_format(s, "    reconciled           %12zu  (%zu frames, %zu not decoded, %zu not verified; %zu bits discarded)\n",
+                          r.reconciled_bits, r.frames, r.frames_failed, r.frames_unverified, r.discarded_bits);
     detail::append_format(s, "    leak (EC + tag)      %12zu + %zu  (f = %.3f, %zu corrected)\n", r.leak_ec_bits, r.verification_tag_bits,
                           r.efficiency, r.corrected_bits);
     detail::append_format(s, "    secret bits          %12llu  (%.4f of sifted)\n", static_cast<unsigned long long>(r.secret_bits),
