@@ -106,9 +106,10 @@ TEST_CASE("session: both methods at several QBERs give the same keys on both sid
         {reconciliation_method::ldpc, 0.06},
     }));
     CAPTURE(to_string(method), qber);
-    pipeline::session_config config{.session_id = 42, .method = method, .qber_tolerance = 0.09};
+    pipeline::session_config config{.session_id = 42, .method = method, .qber_tolerance = 0.09, .cascade_frame_bits = 50'000,
+                                    .ldpc_frame_bits = 20'000};
     test_link l(config);
-    const std::size_t n = 400'000, k = 40'000;
+    const std::size_t n = 200'000, k = 20'000;
     const auto r = l.run(n, k, qber, 7);
     check_both_delivered(r);
     CHECK(r.alice.method == method);
@@ -152,7 +153,7 @@ TEST_CASE("session: both authentication modes, several blocks in a row; the pool
     test_link l(config, 32 + 2 * 4096);
     std::size_t total_keys = 0;
     for (std::uint64_t b = 0; b < 4; ++b) {
-        const auto r = l.run(200'000, 20'000, 0.02, 100 + b);
+        const auto r = l.run(100'000, 10'000, 0.02, 100 + b);
         check_both_delivered(r);
         CHECK(r.alice.block == b);
         CHECK(r.alice.auth_bits_consumed == r.bob.auth_bits_consumed);
@@ -170,10 +171,10 @@ TEST_CASE("session: both authentication modes, several blocks in a row; the pool
 }
 
 TEST_CASE("session: automatic method choice follows the estimated QBER", "[pipeline][session]") {
-    pipeline::session_config config{.session_id = 9, .cascade_max_qber = 0.04, .qber_tolerance = 0.09};
+    pipeline::session_config config{.session_id = 9, .cascade_max_qber = 0.04, .qber_tolerance = 0.09, .ldpc_frame_bits = 20'000};
     test_link l(config);
-    CHECK(l.run(200'000, 20'000, 0.02, 1).alice.method == reconciliation_method::cascade);
-    CHECK(l.run(200'000, 20'000, 0.07, 2).alice.method == reconciliation_method::ldpc);
+    CHECK(l.run(100'000, 10'000, 0.02, 1).alice.method == reconciliation_method::cascade);
+    CHECK(l.run(100'000, 10'000, 0.07, 2).alice.method == reconciliation_method::ldpc);
 }
 
 TEST_CASE("session: a QBER above the tolerance aborts on both sides and leaves the stores untouched", "[pipeline][session]") {
@@ -208,12 +209,13 @@ TEST_CASE("session: a tampered message at any stage aborts the block, with no ke
         {reconciliation_method::ldpc, auth::authentication::per_message},
     }));
     CAPTURE(to_string(method), static_cast<int>(mode));
-    pipeline::session_config config{.session_id = 77, .method = method, .auth_mode = mode};
+    pipeline::session_config config{.session_id = 77, .method = method, .cascade_frame_bits = 10'000, .ldpc_frame_bits = 4'000,
+                                    .auth_mode = mode};
     // How many messages each direction sends in an untampered block.
     std::array<std::size_t, 2> sent{};
     {
         test_link l(config);
-        check_both_delivered(l.run(150'000, 15'000, 0.02, 21, [&](int d, std::size_t, std::vector<std::uint8_t>&) { ++sent[static_cast<std::size_t>(d)]; }));
+        check_both_delivered(l.run(40'000, 4'000, 0.02, 21, [&](int d, std::size_t, std::vector<std::uint8_t>&) { ++sent[static_cast<std::size_t>(d)]; }));
     }
     REQUIRE(sent[0] >= 3);
     REQUIRE(sent[1] >= 2);
@@ -225,7 +227,7 @@ TEST_CASE("session: a tampered message at any stage aborts the block, with no ke
         for (const std::size_t index : indices) {
             CAPTURE(direction, index);
             test_link l(config);
-            const auto r = l.run(150'000, 15'000, 0.02, 21, [&](int d, std::size_t i, std::vector<std::uint8_t>& m) {
+            const auto r = l.run(40'000, 4'000, 0.02, 21, [&](int d, std::size_t i, std::vector<std::uint8_t>& m) {
                 if (d == direction && i == index) m[m.size() / 2 + 3] ^= 0x10;  // a payload or tag bit
             });
             // Alice delivers as she sends her confirmation (with its round tag in delayed mode):
@@ -246,7 +248,7 @@ TEST_CASE("session: a tampered message at any stage aborts the block, with no ke
             // block can end on the altered content first) the next round tag does.
             if (!l.alice->broken() && !l.bob->broken()) {
                 CHECK(mode == auth::authentication::delayed);
-                const auto next = l.run(150'000, 15'000, 0.02, 22);
+                const auto next = l.run(40'000, 4'000, 0.02, 22);
                 const auto& receiver = direction == 0 ? next.bob : next.alice;
                 CHECK(receiver.outcome == block_outcome::authentication_failed);
                 CHECK(next.alice.outcome != block_outcome::keys_delivered);
@@ -317,11 +319,11 @@ TEST_CASE("session: a block shorter than one LDPC frame ends on both sides witho
     sb.add_peer("KME_A");
     std::vector<std::uint8_t> psk(32 + 2 * 16'384, 7);
     shake_drbg rng(1);
-    const pipeline::session_config c{.session_id = 1, .method = reconciliation_method::ldpc};
+    const pipeline::session_config c{.session_id = 1, .method = reconciliation_method::ldpc, .ldpc_frame_bits = 10'000};
     pipeline::session_alice alice(c, psk, sa, "KME_B", rng);
     pipeline::session_bob bob(c, psk, sb, "KME_A");
     auto small = sim::bsc_key_pair(5'000, 0.02, rng), small_t = sim::bsc_key_pair(1'000, 0.02, rng);
-    auto big = sim::bsc_key_pair(400'000, 0.02, rng), big_t = sim::bsc_key_pair(40'000, 0.02, rng);
+    auto big = sim::bsc_key_pair(40'000, 0.02, rng), big_t = sim::bsc_key_pair(4'000, 0.02, rng);
     bob.expect_block({small.bob, small_t.bob});
     auto a0 = alice.begin_block({small.alice, small_t.alice});
     REQUIRE(a0.messages.size() == 1);
@@ -396,25 +398,20 @@ TEST_CASE("session: refill_authentication tops up both sides between blocks", "[
 TEST_CASE("session: a frame whose verification tag differs is dropped alone, and the rest of the block delivers",
           "[pipeline][session]") {
     // Short LDPC codes (about 1,200 bits) decode to a wrong word now and then: verification finds
-    // it, and only that frame leaves the key.
+    // it, and only that frame leaves the key. Block 0 of this link with data seed 13 has one
+    // (found by running seeds 1, 2, ... on a fresh link; 14, 29, 44 and 53 have one too).
     pipeline::session_config config{.session_id = 21, .method = reconciliation_method::ldpc, .qber_tolerance = 0.08,
                                     .ldpc_frame_bits = 1'000};
     test_link l(config);
-    std::size_t unverified = 0, blocks = 0, keys = 0;
-    for (std::uint64_t seed = 1; seed <= 40 && unverified == 0; ++seed, ++blocks) {
-        const auto r = l.run(60'000, 6'000, 0.035, seed);
-        check_both_delivered(r);
-        CHECK(r.alice.frames_unverified == r.bob.frames_unverified);
-        CHECK(r.alice.verification_tag_bits == r.bob.verification_tag_bits);
-        unverified += r.alice.frames_unverified;
-        keys += r.alice.ksa_keys;
-        if (r.alice.frames_unverified != 0) {
-            CHECK(r.alice.reconciled_bits + r.alice.discarded_bits == 60'000);
-            CHECK(r.alice.discarded_bits > 0);
-        }
-    }
-    INFO(blocks << " blocks");
-    REQUIRE(unverified > 0);
+    const auto r = l.run(30'000, 3'000, 0.035, 13);
+    check_both_delivered(r);
+    CHECK(r.alice.frames_unverified == 1);
+    CHECK(r.bob.frames_unverified == 1);
+    CHECK(r.alice.verification_tag_bits == r.bob.verification_tag_bits);
+    CHECK(r.alice.discarded_bits > 0);
+    CHECK(r.alice.reconciled_bits + r.alice.discarded_bits == 30'000);
+    const std::size_t keys = r.alice.ksa_keys;
+    CHECK(r.alice.secret_bits > 0);
     std::size_t agreed = 0;
     CHECK(stores_agree(l.store_a, l.store_b, agreed));
     CHECK(agreed == keys);

@@ -412,8 +412,10 @@ protected:
     std::optional<wire::message> open(bytes_view wire_bytes, endpoint_output& out) {
         auto got = m_channel.unwrap(wire_bytes);
         if (!got) {
-            m_broken = true;  // the peer's sequence or pool has moved on without us
+            // Rejected: nothing changed. While idle that is all (a forgery changes nothing); in a
+            // block the peer's sequence or pool may have moved on without us.
             if (busy()) {
+                m_broken = true;
                 out = abort_and_tell(std::move(out), got.status == auth::channel_status::not_enough_key ? block_outcome::auth_key_exhausted
                                                      : got.status == auth::channel_status::tag_mismatch ? block_outcome::authentication_failed
                                                                                                         : block_outcome::malformed_message);
