@@ -406,6 +406,23 @@ protected:
         return true;
     }
 
+    using frame_messages = std::vector<std::pair<std::uint32_t, std::vector<std::uint8_t>>>;
+
+    // One reconcile message carrying each frame's Cascade or LDPC message; ends the block when
+    // the pool is dry.
+    endpoint_output send_reconcile(endpoint_output out, const frame_messages& entries) {
+        wire::writer w(wire::message_type::reconcile, m_report.block);
+        w.u8(static_cast<std::uint8_t>(m_report.method));
+        w.u32(static_cast<std::uint32_t>(entries.size()));
+        for (const auto& [frame, bytes] : entries) {
+            w.u32(frame);
+            w.u32(static_cast<std::uint32_t>(bytes.size()));
+            w.bytes(bytes);
+        }
+        if (!send(out, w.take(), false)) return finish(std::move(out), block_outcome::auth_key_exhausted);
+        return out;
+    }
+
     // The channel layer of receive(): unwraps, tracks authentication and turns. Returns the
     // parsed session message, or nothing (with `out` holding the finished report on a failure,
     // or nothing at all for a round tag or a message while idle).
@@ -714,25 +731,18 @@ private:
             return out;  // Bob asks first
         }
         detail::random_ref rng{&m_random};
-        wire::writer w(wire::message_type::reconcile, m_report.block);
-        w.u8(static_cast<std::uint8_t>(reconciliation_method::ldpc));
-        w.u32(static_cast<std::uint32_t>(m_frames.size()));
+        frame_messages syndromes;
         for (std::size_t f = 0; f < m_frames.size(); ++f) {
             m_ldpc_alice.emplace_back(frame_key(f), m_ldpc_params[f], code(m_ldpc_params[f]), rng);
-            const auto syndrome = m_ldpc_alice.back().start();
-            w.u32(static_cast<std::uint32_t>(f));
-            w.u32(static_cast<std::uint32_t>(syndrome.size()));
-            w.bytes(syndrome);
+            syndromes.emplace_back(static_cast<std::uint32_t>(f), m_ldpc_alice.back().start());
         }
-        if (!send(out, w.take(), false)) return finish(std::move(out), block_outcome::auth_key_exhausted);
-        return out;
+        return send_reconcile(std::move(out), syndromes);
     }
 
     endpoint_output on_reconcile(endpoint_output out, const wire::message& m) {
         detail::stage_timer timer(m_report.times.reconcile);
         const bool cascade = m_report.method == reconciliation_method::cascade;
-        wire::writer w(wire::message_type::reconcile, m_report.block);
-        std::vector<std::pair<std::uint32_t, std::vector<std::uint8_t>>> replies;
+        frame_messages replies;
         for (const auto& e : m.frames) {
             if (e.frame >= m_frames.size()) return abort_and_tell(std::move(out), block_outcome::malformed_message);
             std::vector<std::uint8_t> reply;
@@ -751,15 +761,7 @@ private:
         }
         if (all_finished()) return verify(std::move(out));
         if (replies.empty()) return abort_and_tell(std::move(out), block_outcome::malformed_message);
-        w.u8(static_cast<std::uint8_t>(m_report.method));
-        w.u32(static_cast<std::uint32_t>(replies.size()));
-        for (const auto& [frame, bytes] : replies) {
-            w.u32(frame);
-            w.u32(static_cast<std::uint32_t>(bytes.size()));
-            w.bytes(bytes);
-        }
-        if (!send(out, w.take(), false)) return finish(std::move(out), block_outcome::auth_key_exhausted);
-        return out;
+        return send_reconcile(std::move(out), replies);
     }
 
     [[nodiscard]] bool all_finished() const {
@@ -898,28 +900,20 @@ private:
             }
             return out;  // Alice sends the syndromes
         }
-        wire::writer r(wire::message_type::reconcile, m_report.block);
-        r.u8(static_cast<std::uint8_t>(reconciliation_method::cascade));
-        r.u32(static_cast<std::uint32_t>(m_frames.size()));
+        frame_messages requests;
         for (std::size_t f = 0; f < m_frames.size(); ++f) {
             auto p = cascade_parameters(f);
             auto perms = permutations(p);
             m_cascade_bob.emplace_back(frame_key(f), std::move(p), std::move(perms));
-            const auto request = m_cascade_bob.back().start();
-            r.u32(static_cast<std::uint32_t>(f));
-            r.u32(static_cast<std::uint32_t>(request.size()));
-            r.bytes(request);
+            requests.emplace_back(static_cast<std::uint32_t>(f), m_cascade_bob.back().start());
         }
-        if (!send(out, r.take(), false)) return finish(std::move(out), block_outcome::auth_key_exhausted);
-        return out;
+        return send_reconcile(std::move(out), requests);
     }
 
     endpoint_output on_reconcile(endpoint_output out, const wire::message& m) {
         detail::stage_timer timer(m_report.times.reconcile);
         const bool cascade = m_report.method == reconciliation_method::cascade;
-        wire::writer w(wire::message_type::reconcile, m_report.block);
-        std::size_t entries = 0;
-        std::vector<std::pair<std::uint32_t, std::vector<std::uint8_t>>> next;
+        frame_messages next;
         for (const auto& e : m.frames) {
             if (e.frame >= m_frames.size()) return abort_and_tell(std::move(out), block_outcome::malformed_message);
             if (cascade) {
@@ -938,16 +932,9 @@ private:
                 if (r.status != reconcile::ldpc_status::ok) return abort_and_tell(std::move(out), block_outcome::malformed_message);
                 next.emplace_back(e.frame, std::move(r.message));
             }
-            ++entries;
         }
-        w.u8(static_cast<std::uint8_t>(m_report.method));
-        w.u32(static_cast<std::uint32_t>(entries));
-        for (const auto& [frame, bytes] : next) {
-            w.u32(frame);
-            w.u32(static_cast<std::uint32_t>(bytes.size()));
-            w.bytes(bytes);
-        }
-        if (!send(out, w.take(), false)) return finish(std::move(out), block_outcome::auth_key_exhausted);
+        out = send_reconcile(std::move(out), next);
+        if (out.report) return out;
         const bool done = cascade ? std::all_of(m_cascade_bob.begin(), m_cascade_bob.end(), [](const auto& b) { return b.finished(); })
                                   : std::all_of(m_ldpc_bob.begin(), m_ldpc_bob.end(), [](const auto& b) { return b.finished(); });
         if (done) m_phase = phase::verifying;
